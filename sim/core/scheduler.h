@@ -1,0 +1,66 @@
+#pragma once
+// The discrete-event scheduler that drives the whole lab. Events are ordered by
+// (time, sequence number); the sequence number is the order in which they were scheduled, so
+// two events at the same instant always run in the same order and a seeded run repeats exactly.
+
+#include "time.h"
+
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <unordered_set>
+#include <vector>
+
+namespace dextlab {
+
+using EventId = uint64_t;
+
+class Scheduler {
+public:
+    using Action = std::function<void()>;
+
+    VirtualTime now() const { return m_now; }
+
+    // Schedules `action` to run at `when` (never earlier than now()).
+    EventId schedule_at(VirtualTime when, Action action);
+    EventId schedule_after(Duration delay, Action action) { return schedule_at(m_now + delay, std::move(action)); }
+    // Cancels a pending event. Cancelling one that already ran or was cancelled does nothing.
+    void cancel(EventId id);
+
+    bool has_pending() { return next_event_time() != UINT64_MAX; }
+    // Time of the next pending event, or UINT64_MAX when there is none.
+    VirtualTime next_event_time();
+
+    // Runs exactly one event (advancing the clock to it). Returns false if there was none.
+    bool step();
+    // Runs every event scheduled at or before `deadline`, then sets the clock to `deadline`.
+    void run_until(VirtualTime deadline);
+    // Runs events until `done()` holds or the clock would pass `deadline`.
+    // Returns whether `done()` held.
+    bool run_until(std::function<bool()> const& done, VirtualTime deadline);
+
+    uint64_t events_run() const { return m_events_run; }
+
+private:
+    struct Event {
+        VirtualTime when;
+        uint64_t sequence;
+        EventId id;
+        Action action;
+    };
+    struct Later {
+        bool operator()(Event const& a, Event const& b) const
+        {
+            return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
+        }
+    };
+    void drop_cancelled_head();
+
+    std::priority_queue<Event, std::vector<Event>, Later> m_queue;
+    std::unordered_set<EventId> m_cancelled;
+    VirtualTime m_now { 0 };
+    uint64_t m_next_sequence { 0 };
+    uint64_t m_events_run { 0 };
+};
+
+} // namespace dextlab
