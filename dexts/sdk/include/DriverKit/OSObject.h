@@ -1,0 +1,145 @@
+#ifndef _DEXTLAB_DRIVERKIT_OSOBJECT_H
+#define _DEXTLAB_DRIVERKIT_OSOBJECT_H
+// The root of every DriverKit object: reference counting, method dispatch and class identity.
+//
+// How a call travels (the same shape as Apple's generated code, so dext sources compile as is):
+// dextlab-iig gives every non-LOCALONLY method a non-virtual stub `M(args..., supermethod = NULL)`
+// that packs its arguments into a `Class_M_Invocation` and hands an IORPC to `supermethod` (for
+// `M(args, SUPERDISPATCH)`) or to the virtual `Invoke`. `Invoke` calls the virtual `Dispatch`, which
+// calls the class's static `_Dispatch`: a switch on the method id that calls `M_Impl`, or defers to
+// the superclass's `_Dispatch`. Base-class `_Impl`s of kernel methods (in the runtime) turn the call
+// into a message to the kernel model.
+
+#include <DriverKit/IOTypes.h>
+
+#include <type_traits>
+
+class OSMetaClass;
+class OSMetaClassBase;
+class OSObject;
+class OSAction;
+class OSString;
+class OSDictionary;
+class IODispatchQueue;
+
+struct IORPC {
+    uint64_t msgid;   // Class_Method_ID
+    void* arguments;  // the method's Class_Method_Invocation
+};
+
+typedef kern_return_t (*OSDispatchMethod)(OSMetaClassBase* self, const IORPC rpc);
+
+#define SUPERDISPATCH ((OSDispatchMethod) & super::_Dispatch)
+#define DEFN(classname, name) name##_Impl(classname##_##name##_Args)
+#define IMPL(classname, name) classname ::DEFN(classname, name)
+
+// iig annotations mean nothing to the C++ compiler; they are read by dextlab-iig.
+#ifndef KERNEL
+#define KERNEL
+#endif
+#define NATIVE
+#define LOCAL
+#define LOCALONLY
+#define LOCALHOST
+#define REMOTE
+#define REPLY
+#define INVOKEREPLY
+#define TARGET
+#define TYPE(p)
+#define QUEUENAME(name)
+#define EXTENDS(cls)
+#define IIG_SERIALIZABLE
+
+class OSMetaClassBase {
+public:
+    virtual void retain() const;
+    virtual void release() const;
+    virtual bool isEqualTo(const OSMetaClassBase* object) const;
+    virtual kern_return_t Invoke(const IORPC rpc);
+    virtual kern_return_t Dispatch(const IORPC rpc);
+    virtual const OSMetaClass* getMetaClass() const;
+
+    // The number of references; for diagnostics only.
+    int getRetainCount() const { return static_cast<int>(__dextlab_retain_count); }
+
+    template<typename T>
+    static T* safeMetaCast(const OSMetaClassBase* object)
+    {
+        return const_cast<T*>(dynamic_cast<const T*>(object));
+    }
+
+    // Objects start zero-filled (ivars pointers read NULL before init), as DriverKit's do.
+    static void* operator new(size_t size);
+    static void operator delete(void* memory);
+
+protected:
+    OSMetaClassBase();
+    virtual ~OSMetaClassBase();
+
+public:
+    // dextlab runtime bookkeeping; never touched by dext code.
+    void __dextlab_destroy() { delete this; } // a dext process exiting: no free(), just gone
+    mutable uint32_t __dextlab_retain_count;
+    uint32_t __dextlab_flags;
+    uint64_t __dextlab_object_id; // the id this object has on the IPC link (0 until it crosses)
+    void* __dextlab_server;       // the server (dext process) that owns the object
+};
+
+class OSObject : public OSMetaClassBase {
+public:
+    using super = OSMetaClassBase;
+
+    virtual bool init();
+    virtual void free();
+
+    virtual kern_return_t Dispatch(const IORPC rpc) override;
+    static kern_return_t _Dispatch(OSObject* self, const IORPC rpc);
+
+protected:
+    OSObject();
+    virtual ~OSObject() override;
+};
+
+// Class identity, one per class, registered by the code dextlab-iig generates.
+class OSMetaClass {
+public:
+    const char* getClassName() const { return m_name; }
+    const OSMetaClass* getSuperClass() const;
+    const char* getSuperClassName() const { return m_super_name; }
+    bool isAbstract() const { return m_factory == nullptr; }
+    OSObject* alloc() const { return m_factory ? m_factory() : nullptr; }
+
+    OSMetaClass(const char* name, const char* super_name, OSObject* (*factory)())
+        : m_name(name)
+        , m_super_name(super_name)
+        , m_factory(factory)
+    {
+    }
+
+private:
+    const char* m_name;
+    const char* m_super_name;
+    OSObject* (*m_factory)();
+};
+
+// Made once per class by generated code at load time; registers the class with the runtime.
+struct OSClassRegistration {
+    OSClassRegistration(OSMetaClass* meta_class);
+};
+
+// Ownership: Create/Copy return a reference the caller releases; Get does not.
+#define OSDynamicCast(type, inst) (OSMetaClassBase::safeMetaCast<type>(static_cast<const OSMetaClassBase*>(inst)))
+#define OSRequiredCast(type, inst) OSDynamicCast(type, inst)
+#define OSSafeReleaseNULL(inst)  \
+    do {                         \
+        if (nullptr != (inst))   \
+            (inst)->release();   \
+        (inst) = nullptr;        \
+    } while (0)
+#define OSSafeReleaseNoNULL(inst) \
+    do {                          \
+        if (nullptr != (inst))    \
+            (inst)->release();    \
+    } while (0)
+
+#endif

@@ -1,0 +1,110 @@
+// OSAction and IODispatchQueue: the dext's callbacks and the serial queues they run on.
+
+#include "ivars.h"
+
+using dextlab::sdk::DextServer;
+
+namespace dextlab::sdk {
+
+kern_return_t invoke_action_target(OSAction* action, void* invocation)
+{
+    auto* ivars = action->ivars;
+    if (!ivars || !ivars->target)
+        return kIOReturnNotReady;
+    return ivars->target->Invoke(IORPC { ivars->targetmsgid, invocation });
+}
+
+} // namespace dextlab::sdk
+
+bool OSAction::init()
+{
+    if (!super::init())
+        return false;
+    ivars = IONewZero(OSAction_IVars, 1);
+    return ivars != nullptr;
+}
+
+void OSAction::free()
+{
+    if (ivars) {
+        OSSafeReleaseNULL(ivars->target);
+        if (ivars->reference)
+            IOFree(ivars->reference, ivars->reference_size);
+    }
+    IOSafeDeleteNULL(ivars, OSAction_IVars, 1);
+    super::free();
+}
+
+kern_return_t OSAction::Create(OSObject* target, uint64_t targetmsgid, uint64_t msgid, size_t referenceSize, OSAction** action)
+{
+    if (!target || !action)
+        return kIOReturnBadArgument;
+    auto* created = new OSAction;
+    if (!created->init()) {
+        created->release();
+        return kIOReturnNoMemory;
+    }
+    target->retain();
+    created->ivars->target = target;
+    created->ivars->targetmsgid = targetmsgid;
+    created->ivars->msgid = msgid;
+    if (referenceSize) {
+        created->ivars->reference = IOMallocZero(referenceSize);
+        created->ivars->reference_size = referenceSize;
+    }
+    *action = created;
+    return kIOReturnSuccess;
+}
+
+void* OSAction::GetReference() { return ivars ? ivars->reference : nullptr; }
+
+bool IODispatchQueue::init()
+{
+    if (!super::init())
+        return false;
+    ivars = new IODispatchQueue_IVars();
+    return true;
+}
+
+void IODispatchQueue::free()
+{
+    if (ivars) {
+        if (auto* server = DextServer::of(this))
+            server->unregister_queue(&ivars->state);
+        delete ivars;
+        ivars = nullptr;
+    }
+    super::free();
+}
+
+kern_return_t IODispatchQueue::Create(const IODispatchQueueName name, uint64_t options, uint64_t priority, IODispatchQueue** queue)
+{
+    (void)options;
+    (void)priority;
+    auto* server = DextServer::current();
+    if (!queue || !server)
+        return kIOReturnBadArgument;
+    auto* created = new IODispatchQueue;
+    if (!created->init()) {
+        created->release();
+        return kIOReturnNoMemory;
+    }
+    created->ivars->state.name = name ? name : "";
+    server->register_queue(&created->ivars->state);
+    *queue = created;
+    return kIOReturnSuccess;
+}
+
+const char* IODispatchQueue::GetName() { return ivars ? ivars->state.name.c_str() : ""; }
+
+bool IODispatchQueue::OnQueue()
+{
+    auto* server = DextServer::of(this);
+    return server && ivars && server->running_queue() == &ivars->state;
+}
+
+void IODispatchQueue::DispatchAsync_f(void* context, IODispatchFunction function)
+{
+    if (auto* server = DextServer::of(this))
+        server->enqueue(&ivars->state, [context, function] { function(context); });
+}

@@ -1,0 +1,393 @@
+#include "dext_server.h"
+
+#include "ivars.h"
+#include "dexts/sdk/host/dext_host.h"
+#include "kernel_model/ipc/method_ids.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <dlfcn.h>
+
+namespace dextlab::sdk {
+
+namespace {
+thread_local DextServer* t_current = nullptr;
+
+// Classes per loaded module handle: dlopen of an already-loaded module runs no constructors, so
+// a second server loading the same dext finds its classes here.
+std::map<void*, std::vector<OSMetaClass*>>& module_classes()
+{
+    static std::map<void*, std::vector<OSMetaClass*>> classes;
+    return classes;
+}
+
+std::map<uint64_t, CallbackDecoder>& callback_decoders()
+{
+    static std::map<uint64_t, CallbackDecoder> decoders;
+    return decoders;
+}
+
+char const* class_name_of(OSMetaClassBase const* object)
+{
+    auto const* meta = object->getMetaClass();
+    return meta ? meta->getClassName() : "OSObject";
+}
+} // namespace
+
+void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder)
+{
+    callback_decoders()[prototype_msgid] = std::move(decoder);
+}
+
+CallbackDecoder const* find_callback_decoder(uint64_t prototype_msgid)
+{
+    auto it = callback_decoders().find(prototype_msgid);
+    return it == callback_decoders().end() ? nullptr : &it->second;
+}
+
+CurrentServerScope::CurrentServerScope(DextServer* server)
+    : m_previous(t_current)
+{
+    t_current = server;
+}
+
+CurrentServerScope::~CurrentServerScope() { t_current = m_previous; }
+
+DextServer* DextServer::current() { return t_current; }
+
+DextServer::DextServer(ipc::Channel& kernel, std::string name)
+    : m_kernel(kernel)
+    , m_name(std::move(name))
+{
+}
+
+DextServer::~DextServer()
+{
+    // The process is going away: objects still alive vanish without free(), as they would when a
+    // dext process exits. The kernel asked for the census before this, so leaks were reported.
+    auto live = m_live;
+    m_live.clear();
+    for (auto const& [object, sequence] : live) {
+        object->__dextlab_server = nullptr;
+        object->__dextlab_destroy();
+    }
+    for (void* module : m_modules)
+        dlclose(module);
+}
+
+ipc::Message DextServer::handle(ipc::Message const& message)
+{
+    CurrentServerScope scope(this);
+    switch (message.kind()) {
+    case ipc::MessageKind::LoadModule: return load_module(message);
+    case ipc::MessageKind::Instantiate: return instantiate(message);
+    case ipc::MessageKind::Invoke: return invoke(message);
+    case ipc::MessageKind::RunQueueItem: return run_queue_item(message);
+    case ipc::MessageKind::ReleaseObject: return release_object(message);
+    case ipc::MessageKind::Census: return census(message);
+    default: return ipc::make_reply(kIOReturnBadMessageID);
+    }
+}
+
+ipc::Message DextServer::load_module(ipc::Message const& message)
+{
+    ipc::WireReader reader(message);
+    auto path = reader.str();
+    if (!path)
+        return ipc::make_reply(kIOReturnBadArgument);
+    begin_module_load();
+    void* handle = dlopen(path.value().c_str(), RTLD_NOW | RTLD_LOCAL);
+    auto classes = end_module_load();
+    if (!handle) {
+        auto reply = ipc::make_reply(kIOReturnError);
+        char const* why = dlerror();
+        ipc::WireWriter(reply).str(why ? why : "dlopen failed");
+        return reply;
+    }
+    if (!classes.empty())
+        module_classes()[handle] = classes;
+    for (auto* meta : module_classes()[handle])
+        m_classes[meta->getClassName()] = meta;
+    m_modules.push_back(handle);
+    return ipc::make_reply(kIOReturnSuccess);
+}
+
+OSMetaClass const* DextServer::find_class(std::string const& name) const
+{
+    auto it = m_classes.find(name);
+    if (it != m_classes.end())
+        return it->second;
+    return find_sdk_class(name);
+}
+
+ipc::Message DextServer::instantiate(ipc::Message const& message)
+{
+    ipc::WireReader reader(message);
+    auto class_name = reader.str();
+    if (!class_name)
+        return ipc::make_reply(kIOReturnBadArgument);
+    auto const* meta = find_class(class_name.value());
+    if (!meta || meta->isAbstract()) {
+        auto reply = ipc::make_reply(kIOReturnNotFound);
+        ipc::WireWriter(reply).str(meta ? "class " + class_name.value() + " is abstract"
+                                        : "no class " + class_name.value() + " in the dext; IOUserClass must name a class declared in one of its .iig files");
+        return reply;
+    }
+    OSObject* object = meta->alloc();
+    uint64_t id = message.header.target;
+    object->__dextlab_object_id = id;
+    m_by_id[id] = object;
+    m_kernel_held.insert(id); // the creation reference is the kernel's
+    if (!object->init()) {
+        m_kernel_held.erase(id);
+        object->release();
+        auto reply = ipc::make_reply(kIOReturnNoResources);
+        ipc::WireWriter(reply).str(class_name.value() + "::init() returned false");
+        return reply;
+    }
+    return ipc::make_reply(kIOReturnSuccess);
+}
+
+OSObject* DextServer::object_for(ipc::ObjectRef const& ref)
+{
+    if (ref.id == 0)
+        return nullptr;
+    auto it = m_by_id.find(ref.id);
+    if (it != m_by_id.end())
+        return dynamic_cast<OSObject*>(it->second);
+    if (ref.id & ipc::kDextObjectBit)
+        return nullptr; // a dext object we no longer have
+    // A kernel object seen for the first time: make a proxy of the most derived class we know.
+    OSMetaClass const* meta = nullptr;
+    size_t start = 0;
+    while (!meta && start <= ref.class_name.size()) {
+        size_t end = ref.class_name.find(':', start);
+        if (end == std::string::npos)
+            end = ref.class_name.size();
+        meta = find_sdk_class(ref.class_name.substr(start, end - start));
+        start = end + 1;
+    }
+    if (!meta || meta->isAbstract())
+        return nullptr;
+    OSObject* proxy = meta->alloc();
+    proxy->__dextlab_flags |= kObjectIsProxy;
+    proxy->__dextlab_object_id = ref.id;
+    m_by_id[ref.id] = proxy;
+    m_kernel_held.insert(ref.id);
+    proxy->init();
+    return proxy;
+}
+
+void DextServer::write_object(ipc::WireWriter& writer, OSMetaClassBase const* object)
+{
+    if (!object) {
+        writer.null_object();
+        return;
+    }
+    auto* mutable_object = const_cast<OSMetaClassBase*>(object);
+    if (mutable_object->__dextlab_object_id == 0) {
+        mutable_object->__dextlab_object_id = ipc::kDextObjectBit | m_next_dext_id++;
+        m_by_id[mutable_object->__dextlab_object_id] = mutable_object;
+    }
+    writer.object(mutable_object->__dextlab_object_id, class_name_of(object));
+}
+
+void DextServer::object_created(OSMetaClassBase* object) { m_live.emplace(object, m_next_sequence++); }
+
+void DextServer::object_destroyed(OSMetaClassBase* object)
+{
+    m_live.erase(object);
+    if (object->__dextlab_object_id) {
+        auto it = m_by_id.find(object->__dextlab_object_id);
+        if (it != m_by_id.end() && it->second == object)
+            m_by_id.erase(it);
+        // A proxy's last reference is gone: the kernel may drop what it kept for this server.
+        if (is_proxy(object))
+            post_to_kernel(ipc::Message::make(ipc::MessageKind::ReleaseProxy, object->__dextlab_object_id, 0, ipc::kMessageOneway));
+    }
+}
+
+ipc::Message DextServer::invoke(ipc::Message const& message)
+{
+    auto it = m_by_id.find(message.header.target);
+    if (it == m_by_id.end())
+        return ipc::make_reply(kIOReturnNotFound);
+    if (auto* action = dynamic_cast<OSAction*>(it->second))
+        return invoke_action(action, message);
+    if (auto* object = dynamic_cast<OSObject*>(it->second))
+        return invoke_service(object, message);
+    return ipc::make_reply(kIOReturnBadArgument);
+}
+
+ipc::Message DextServer::invoke_service(OSObject* object, ipc::Message const& message)
+{
+    auto* service = OSDynamicCast(IOService, object);
+    uint64_t msgid = message.header.msgid;
+    if (!service || (msgid != ipc::ids::IOService_Start && msgid != ipc::ids::IOService_Stop))
+        return ipc::make_reply(kIOReturnUnsupported);
+    ipc::WireReader reader(message);
+    auto ref = reader.object();
+    if (!ref)
+        return ipc::make_reply(kIOReturnBadArgument);
+    IOService* provider = OSDynamicCast(IOService, object_for(ref.value()));
+    QueueState* queue = default_queue_of(service);
+    if (!queue)
+        return ipc::make_reply(kIOReturnNotReady);
+    service->retain();
+    if (provider)
+        provider->retain();
+    uint64_t id = service->__dextlab_object_id;
+    enqueue(queue, [this, service, provider, msgid, id] {
+        kern_return_t status = msgid == ipc::ids::IOService_Start ? service->Start(provider) : service->Stop(provider);
+        auto done = ipc::Message::make(ipc::MessageKind::InvokeDone, id, msgid, ipc::kMessageOneway);
+        ipc::WireWriter(done).u64(static_cast<uint32_t>(status));
+        post_to_kernel(done);
+        if (provider)
+            provider->release();
+        service->release();
+    });
+    return ipc::make_reply(kIOReturnSuccess);
+}
+
+ipc::Message DextServer::invoke_action(OSAction* action, ipc::Message const& message)
+{
+    // The kernel's reference on the action (taken when the request was submitted) travels with
+    // this message; the work item drops it after the callback ran.
+    auto const* decoder = find_callback_decoder(message.header.msgid);
+    auto* ivars = action->ivars;
+    if (!decoder || !ivars || ivars->msgid != message.header.msgid) {
+        action->release();
+        return ipc::make_reply(kIOReturnUnsupported);
+    }
+    ipc::WireReader reader(message);
+    auto item = (*decoder)(action, reader);
+    QueueState* queue = default_queue_of(ivars->target);
+    if (!item || !queue) {
+        action->release();
+        return ipc::make_reply(item ? kIOReturnNotReady : kIOReturnBadArgument);
+    }
+    enqueue(queue, [work = std::move(item).value(), action] {
+        work();
+        action->release();
+    });
+    return ipc::make_reply(kIOReturnSuccess);
+}
+
+ipc::Message DextServer::run_queue_item(ipc::Message const& message)
+{
+    auto it = m_queues.find(message.header.target);
+    if (it == m_queues.end())
+        return ipc::make_reply(kIOReturnNotFound);
+    QueueState* queue = it->second;
+    if (!queue->items.empty()) {
+        WorkItem item = std::move(queue->items.front());
+        queue->items.pop_front();
+        QueueState* previous = m_running_queue;
+        m_running_queue = queue;
+        queue->running = true;
+        item();
+        m_running_queue = previous;
+        // The item may have freed the queue (a service's last reference dropped inside it).
+        auto still = m_queues.find(message.header.target);
+        if (still != m_queues.end())
+            still->second->running = false;
+    }
+    auto still = m_queues.find(message.header.target);
+    auto reply = ipc::make_reply(kIOReturnSuccess);
+    ipc::WireWriter(reply).u64(still == m_queues.end() ? 0 : still->second->items.size());
+    return reply;
+}
+
+ipc::Message DextServer::release_object(ipc::Message const& message)
+{
+    uint64_t id = message.header.target;
+    auto held = m_kernel_held.find(id);
+    auto it = m_by_id.find(id);
+    if (held == m_kernel_held.end() || it == m_by_id.end())
+        return ipc::make_reply(kIOReturnNotFound);
+    m_kernel_held.erase(held);
+    it->second->release();
+    return ipc::make_reply(kIOReturnSuccess);
+}
+
+ipc::Message DextServer::census(ipc::Message const&)
+{
+    // Objects in creation order, so the report reads the same on every run.
+    std::vector<std::pair<uint64_t, OSMetaClassBase*>> ordered;
+    for (auto const& [object, sequence] : m_live)
+        ordered.emplace_back(sequence, object);
+    std::sort(ordered.begin(), ordered.end());
+    auto reply = ipc::make_reply(kIOReturnSuccess);
+    ipc::WireWriter writer(reply);
+    writer.u64(ordered.size());
+    for (auto const& [sequence, object] : ordered) {
+        std::string what = class_name_of(object);
+        if (is_proxy(object))
+            what += " (proxy)";
+        writer.str(what + " retain=" + std::to_string(object->getRetainCount()));
+    }
+    return reply;
+}
+
+uint64_t DextServer::register_queue(QueueState* queue)
+{
+    queue->id = ipc::kDextObjectBit | (m_next_queue_id++ << 32);
+    m_queues[queue->id] = queue;
+    return queue->id;
+}
+
+void DextServer::unregister_queue(QueueState* queue)
+{
+    m_queues.erase(queue->id);
+    if (m_running_queue == queue)
+        m_running_queue = nullptr;
+}
+
+void DextServer::enqueue(QueueState* queue, WorkItem item)
+{
+    queue->items.push_back(std::move(item));
+    auto work = ipc::Message::make(ipc::MessageKind::QueueWork, queue->id, 0, ipc::kMessageOneway);
+    ipc::WireWriter(work).str(queue->name).u64(queue->owner).u64(queue->items.size());
+    post_to_kernel(work);
+}
+
+kern_return_t DextServer::call_kernel(uint64_t target, uint64_t msgid, std::function<void(ipc::WireWriter&)> const& args,
+    std::function<kern_return_t(ipc::WireReader&)> const& results)
+{
+    auto request = ipc::Message::make(ipc::MessageKind::Call, target, msgid);
+    ipc::WireWriter writer(request);
+    if (args)
+        args(writer);
+    auto reply = m_kernel.call(request);
+    if (!reply)
+        return kIOReturnIPCError;
+    ipc::WireReader reader(reply.value());
+    auto status = ipc::reply_status(reply.value(), reader);
+    if (!status)
+        return kIOReturnIPCError;
+    auto code = static_cast<kern_return_t>(status.value());
+    if (code != kIOReturnSuccess || !results)
+        return code;
+    return results(reader);
+}
+
+void DextServer::post_to_kernel(ipc::Message const& message)
+{
+    auto posted = m_kernel.post(message);
+    if (!posted)
+        std::fprintf(stderr, "dextlab runtime (%s): %s\n", m_name.c_str(), posted.error().message.c_str());
+}
+
+void DextServer::log(std::string const& text)
+{
+    auto message = ipc::Message::make(ipc::MessageKind::Log, 0, 0, ipc::kMessageOneway);
+    ipc::WireWriter(message).str(text);
+    post_to_kernel(message);
+}
+
+std::unique_ptr<ipc::MessageHandler> create_dext_server(ipc::Channel& kernel, std::string server_name)
+{
+    return std::make_unique<DextServer>(kernel, std::move(server_name));
+}
+
+} // namespace dextlab::sdk

@@ -1,0 +1,84 @@
+#pragma once
+// DriverKit method ids: the 64-bit `Class_Method_ID` constants that name a method in a message.
+// Where Apple's SDK headers publish a value we use it verbatim (so traces and dumps match what a
+// Mac developer sees); their derivation is not public. Every other method gets FNV-1a-64 of
+// "Class::Method". dextlab-iig computes ids with this same header, so the kernel model and the
+// generated dext code always agree.
+
+#include <cstdint>
+#include <string_view>
+
+namespace dextlab::ipc {
+
+constexpr uint64_t fnv1a64(std::string_view text)
+{
+    uint64_t hash = 0xcbf29ce484222325ULL;
+    for (char c : text) {
+        hash ^= static_cast<uint8_t>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return hash;
+}
+
+struct KnownMethodId {
+    std::string_view qualified_name; // "Class::Method"
+    uint64_t id;
+};
+
+// Values as published in Apple's generated SDK headers (see shared/reference/driverkit-api.md §2.5).
+inline constexpr KnownMethodId kKnownMethodIds[] = {
+    { "IOService::Start", 0xab6f76dde6d693f2ULL },
+    { "IOService::Stop", 0x98e715041c459fa5ULL },
+    { "IOService::NewUserClient", 0xf669efffcb89ed9cULL },
+    { "IOService::Create", 0xe1a46dbd68bbe09cULL },
+    { "IOService::Terminate", 0xf7a595d9927810c8ULL },
+    { "IOService::SetPowerState", 0xd200fde7d57ecca6ULL },
+    { "IOService::RegisterService", 0xe9722c2bb1347c28ULL },
+    { "OSObject::SetDispatchQueue", 0xe608ae8273dae1bcULL },
+    { "OSObject::CopyDispatchQueue", 0x95115b48fd29f7c9ULL },
+    { "OSAction::Create", 0xaa1fc3ce85ce5497ULL },
+    { "OSAction::CreateWithTypeName", 0xa0c5b3ed5a8ea283ULL },
+    { "OSAction::Aborted", 0xbfb95094c657d68fULL },
+    { "IODataQueueDispatchSource::DataAvailable", 0xf799c876baf566f3ULL },
+    { "IODataQueueDispatchSource::DataServiced", 0x8daa79f78047d8d8ULL },
+    { "IOTimerDispatchSource::TimerOccurred", 0x0f4ab1c3cbb5ae47ULL },
+    { "IOTimerDispatchSource::WakeAtTime", 0x1da868f27d5d7d37ULL },
+    { "IOUserClient::AsyncCompletion", 0xdbc5b2e5d2b446f4ULL },
+    { "IOUserClient::KernelCompletion", 0xf609f134c9046444ULL },
+    { "IOUSBHostDevice::CompleteAsyncDeviceRequest", 0xc489759689d7d751ULL },
+    { "IOUSBHostPipe::CompleteAsyncIO", 0xc320a3eea932c04aULL },
+    { "IOUSBHostPipe::AsyncIO", 0xe566bead3d13d7e0ULL },
+    { "IOUSBHostPipe::IO", 0x825d3f5b7ac4351eULL },
+    { "IOUSBHostPipe::CompleteAsyncIOBundled", 0xdd0623caa00a3c04ULL },
+    { "IOUSBHostPipe::CompleteAsyncIsochIO", 0xd6c5e31fcec49c24ULL },
+};
+
+constexpr uint64_t method_id(std::string_view qualified_name)
+{
+    for (auto const& known : kKnownMethodIds) {
+        if (known.qualified_name == qualified_name)
+            return known.id;
+    }
+    return fnv1a64(qualified_name);
+}
+
+// The methods the kernel model serves or sends, by name, for readable kernel code.
+namespace ids {
+inline constexpr uint64_t IOService_Start = method_id("IOService::Start");
+inline constexpr uint64_t IOService_Stop = method_id("IOService::Stop");
+inline constexpr uint64_t IOService_RegisterService = method_id("IOService::RegisterService");
+inline constexpr uint64_t IOService_Terminate = method_id("IOService::Terminate");
+inline constexpr uint64_t IOBufferMemoryDescriptor_Create = method_id("IOBufferMemoryDescriptor::Create");
+inline constexpr uint64_t IOBufferMemoryDescriptor_SetLength = method_id("IOBufferMemoryDescriptor::SetLength");
+inline constexpr uint64_t IOUSBHostInterface_Open = method_id("IOUSBHostInterface::Open");
+inline constexpr uint64_t IOUSBHostInterface_Close = method_id("IOUSBHostInterface::Close");
+inline constexpr uint64_t IOUSBHostInterface_CopyPipe = method_id("IOUSBHostInterface::CopyPipe");
+inline constexpr uint64_t IOUSBHostInterface_CopyConfigurationDescriptor = method_id("IOUSBHostInterface::CopyConfigurationDescriptor");
+inline constexpr uint64_t IOUSBHostPipe_AsyncIO = method_id("IOUSBHostPipe::AsyncIO");
+inline constexpr uint64_t IOUSBHostPipe_Abort = method_id("IOUSBHostPipe::Abort");
+inline constexpr uint64_t IOUSBHostPipe_GetDescriptors = method_id("IOUSBHostPipe::GetDescriptors");
+inline constexpr uint64_t IOUSBHostPipe_ClearStall = method_id("IOUSBHostPipe::ClearStall");
+inline constexpr uint64_t IOUSBHostPipe_CompleteAsyncIO = method_id("IOUSBHostPipe::CompleteAsyncIO");
+} // namespace ids
+
+} // namespace dextlab::ipc

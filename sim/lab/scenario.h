@@ -1,0 +1,90 @@
+#pragma once
+// A scenario file, parsed: what to load, and the ordered steps to run. Parsing is strict
+// (unknown keys are errors, hex must be written 0x…, durations carry units) and every error
+// names file:line:col. The schema is documented in docs/scenarios.md.
+
+#include "sim/core/error.h"
+#include "sim/core/time.h"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace dextlab::lab {
+
+struct SourceLocation {
+    std::string file;
+    int line { 0 };   // 1-based
+    int column { 0 }; // 1-based
+    std::string to_string() const; // "file:line:col"
+};
+
+// `>= 8`, `== 0`, `< 3`, or a bare number meaning `==`.
+struct Comparison {
+    enum class Op : uint8_t { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual };
+    Op op { Op::Equal };
+    uint64_t value { 0 };
+    bool holds(uint64_t actual) const;
+    std::string to_string() const; // ">= 8"
+};
+
+// plug: {id: dev0, device: vendor-interrupt, vid: 0x1209, pid: 0x0001, interval: 1ms}
+// Every key other than id and device is a device-model parameter: numbers (hex or decimal, or a
+// duration, stored in ns) go to `numbers`, quoted strings to `strings`. The model validates them.
+struct PlugStep {
+    std::string id;
+    std::string model;
+    std::map<std::string, uint64_t> numbers;
+    std::map<std::string, std::string> strings;
+    std::map<std::string, SourceLocation> param_locations; // where each parameter was written
+};
+
+// unplug: dev0
+struct UnplugStep {
+    std::string id;
+};
+
+// run: 10ms
+struct RunStep {
+    Duration duration { 0 };
+};
+
+// expect: {...} — every key given must hold. `within` keeps running virtual time until they do.
+struct ExpectStep {
+    std::optional<std::string> service;          // a dext service, by IOUserClass / registry name
+    std::optional<std::string> state;            // with service: started | stopped | absent
+    std::optional<Comparison> launches;          // with service: how many times its server launched
+    std::optional<std::string> log;              // a substring of dext log lines
+    std::optional<std::string> services_of;      // a dext (bundle name): its live services
+    std::optional<Comparison> count;             // with log or services-of (default for log: >= 1)
+    std::optional<Comparison> leaked_objects;    // with services-of or service: objects leaked at server exit
+    std::optional<std::string> registry;         // a registry path "IOUSBHostDevice/IOUSBHostInterface/Name"
+    std::optional<bool> present;                 // with registry (default true)
+    std::optional<Duration> within;              // run up to this long for the expectation to hold
+};
+
+struct Step {
+    SourceLocation where; // of the step's verb
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep> action;
+};
+
+struct Scenario {
+    std::string file;
+    std::string name;
+    std::string description;
+    uint64_t seed { 0 };
+    bool seed_given { false };
+    std::vector<std::string> dexts; // bundle names, e.g. MyUserUSBInterfaceDriver
+    std::map<std::string, SourceLocation> dext_locations;
+    std::vector<Step> steps;
+};
+
+// Parses a scenario file. Errors read "file:line:col: message" and suggest the fix.
+ErrorOr<Scenario> parse_scenario_file(std::string const& path);
+// Same, from text (for tests); `file` is used in messages.
+ErrorOr<Scenario> parse_scenario_text(std::string const& text, std::string const& file);
+
+} // namespace dextlab::lab
