@@ -1,0 +1,615 @@
+#include "kernel.h"
+
+#include "kernel_model/ipc/ioreturn.h"
+#include "kernel_model/ipc/method_ids.h"
+#include "kernel_model/trace_points.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace dextlab::kernel {
+
+namespace kr = ipc::kr;
+namespace ids = ipc::ids;
+
+namespace {
+constexpr char const* kProcess = "kernel";
+constexpr uint64_t kMaxBufferCapacity = 64ull * 1024 * 1024;
+
+// The methods the kernel model knows by name, for traces.
+constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Stop", "IOService::RegisterService",
+    "IOService::Terminate", "IOBufferMemoryDescriptor::Create", "IOUSBHostInterface::Open", "IOUSBHostInterface::Close",
+    "IOUSBHostInterface::CopyPipe", "IOUSBHostInterface::CopyConfigurationDescriptor", "IOUSBHostPipe::AsyncIO",
+    "IOUSBHostPipe::Abort", "IOUSBHostPipe::GetDescriptors", "IOUSBHostPipe::ClearStall",
+    "IOUSBHostPipe::CompleteAsyncIO" };
+} // namespace
+
+Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, DextSideFactory dext_side_factory, KernelTiming timing)
+    : m_scheduler(scheduler)
+    , m_trace(trace)
+    , m_dext_side_factory(std::move(dext_side_factory))
+    , m_timing(timing)
+{
+    m_root.name = "Root";
+    m_root.registered = true;
+    m_usb = std::make_unique<UsbHostModel>(scheduler, trace, *this);
+}
+
+Kernel::~Kernel()
+{
+    // Servers first: their dext sides hold proxies whose release messages reach the kernel.
+    for (auto& [name, server] : m_servers)
+        server->exit();
+    m_servers.clear();
+    m_usb.reset();
+}
+
+std::string Kernel::method_name(uint64_t msgid) const
+{
+    if (msgid == 0)
+        return "-";
+    for (auto name : kKnownNames) {
+        if (ipc::method_id(name) == msgid)
+            return std::string(name);
+    }
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "0x%016llx", static_cast<unsigned long long>(msgid));
+    return buffer;
+}
+
+ErrorOr<void> Kernel::install_dext(DextBundle bundle)
+{
+    if (m_servers.contains(bundle.name))
+        return Error::with("dext " + bundle.name + " is already installed");
+    for (auto const& personality : bundle.personalities)
+        m_catalogue.push_back(CatalogueEntry { bundle.name, personality });
+    auto tag = m_next_server_tag++;
+    m_servers[bundle.name] = std::make_unique<UserServer>(*this, bundle, tag);
+    return {};
+}
+
+ErrorOr<void> Kernel::plug_usb(std::string const& id, std::unique_ptr<usb::UsbDevice> device)
+{
+    return m_usb->plug(id, std::move(device));
+}
+
+ErrorOr<void> Kernel::unplug_usb(std::string const& id) { return m_usb->unplug(id); }
+
+std::vector<UserService const*> Kernel::services() const
+{
+    std::vector<UserService const*> out;
+    for_each_entry(m_root, [&](RegistryEntry const& e, int) {
+        if (auto const* s = dynamic_cast<UserService const*>(&e))
+            out.push_back(s);
+    });
+    return out;
+}
+
+UserServer const* Kernel::server_for_bundle(std::string const& bundle_name) const
+{
+    auto it = m_servers.find(bundle_name);
+    return it == m_servers.end() ? nullptr : it->second.get();
+}
+
+std::vector<UserServer const*> Kernel::servers() const
+{
+    std::vector<UserServer const*> out;
+    for (auto const& [name, server] : m_servers)
+        out.push_back(server.get());
+    return out;
+}
+
+UserServer* Kernel::server_by_tag(uint64_t tag)
+{
+    for (auto& [name, server] : m_servers) {
+        if (server->tag() == tag)
+            return server.get();
+    }
+    return nullptr;
+}
+
+void Kernel::trace_service(TracePoint const& point, UserService const& service, std::vector<TraceField> fields)
+{
+    m_trace.emit(point, kProcess, "lifecycle", service.user_class, std::move(fields));
+}
+
+// ---- registry and matching ----
+
+void Kernel::attach(RegistryEntry& child, RegistryEntry& parent)
+{
+    child.parent = &parent;
+    parent.children.push_back(&child);
+}
+
+void Kernel::publish_nub(RegistryEntry& nub, RegistryEntry& parent)
+{
+    attach(nub, parent);
+    nub.registered = true;
+    m_trace.emit(tp::registry_publish, kProcess, "registry", nub.name,
+        { TraceField::dec("id", nub.id()), TraceField::text("class", nub.class_name()) });
+    match(nub);
+}
+
+void Kernel::match(RegistryEntry& nub)
+{
+    // Per match category, the highest score wins; ties go to the personality installed first.
+    struct Best {
+        CatalogueEntry const* entry;
+        int64_t score;
+    };
+    std::map<std::string, Best> best;
+    std::vector<std::string> categories_in_order;
+    for (auto const& entry : m_catalogue) {
+        auto const& props = entry.personality.properties;
+        auto provider = props.find("IOProviderClass");
+        if (provider == props.end() || !provider->second.is_string() || !nub.conforms_to(provider->second.as_string()))
+            continue;
+        MatchResult result = match_personality(props, nub);
+        std::vector<TraceField> fields { TraceField::text("personality", entry.personality.name),
+            TraceField::text("dext", entry.bundle) };
+        if (result.matched) {
+            fields.push_back(TraceField::sdec("score", result.score));
+            fields.push_back(TraceField::text("rule", result.rule));
+        } else {
+            fields.push_back(TraceField::text("failed", result.failed_key));
+            fields.push_back(TraceField::text("why", result.reason));
+        }
+        m_trace.emit(tp::match_candidate, kProcess, "matching", nub.name, std::move(fields));
+        if (!result.matched)
+            continue;
+        std::string category = match_category(props);
+        // A category already held by a live client of this nub is not offered again.
+        bool held = std::any_of(nub.children.begin(), nub.children.end(), [&](RegistryEntry* child) {
+            auto* s = dynamic_cast<UserService*>(child);
+            return s && s->active && match_category(s->properties) == category;
+        });
+        if (held)
+            continue;
+        auto it = best.find(category);
+        if (it == best.end()) {
+            best[category] = Best { &entry, result.score };
+            categories_in_order.push_back(category);
+        } else if (result.score > it->second.score) {
+            it->second = Best { &entry, result.score };
+        }
+    }
+    for (auto const& category : categories_in_order) {
+        auto const& winner = best[category];
+        m_trace.emit(tp::match_winner, kProcess, "matching", nub.name,
+            { TraceField::text("personality", winner.entry->personality.name), TraceField::text("dext", winner.entry->bundle),
+                TraceField::sdec("score", winner.score), TraceField::text("category", category) });
+        nub.matched = true;
+        start_service(nub, *winner.entry, winner.score);
+    }
+}
+
+UserServer& Kernel::server_for(CatalogueEntry const& entry) { return *m_servers.at(entry.bundle); }
+
+void Kernel::start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score)
+{
+    auto const& props = winner.personality.properties;
+    auto& service = m_objects.create<UserService>();
+    auto ioclass = props.find("IOClass");
+    auto user_class = props.find("IOUserClass");
+    service.ioclass = ioclass != props.end() && ioclass->second.is_string() ? ioclass->second.as_string() : "IOUserService";
+    service.user_class = user_class != props.end() && user_class->second.is_string() ? user_class->second.as_string() : "";
+    service.personality = winner.personality.name;
+    service.name = service.user_class.empty() ? service.ioclass : service.user_class;
+    service.properties = props;
+    service.properties["IOProbeScore"] = Property::number(static_cast<uint64_t>(score), 32);
+    service.properties["IOMatchCategory"] = Property::string(match_category(props));
+    service.provider = &nub;
+    UserServer& server = server_for(winner);
+    service.server = &server;
+    attach(service, nub);
+    server.services().insert(service.id());
+
+    if (!server.running()) {
+        auto launched = server.launch();
+        if (!launched) {
+            m_trace.emit(tp::server_error, server.display_name(), "lifecycle", server.name(),
+                { TraceField::text("what", launched.error().message) });
+            service_failed(service, launched.error().message);
+            return;
+        }
+    }
+    auto instantiate = ipc::Message::make(ipc::MessageKind::Instantiate, service.id());
+    ipc::WireWriter(instantiate).str(service.user_class).str(server.name());
+    auto reply = server.send(instantiate);
+    uint64_t status = kr::IPCError;
+    std::string why;
+    if (reply) {
+        ipc::WireReader reader(reply.value());
+        auto s = ipc::reply_status(reply.value(), reader);
+        status = s ? s.value() : kr::IPCError;
+        if (auto text = reader.str())
+            why = text.value();
+    }
+    trace_service(tp::service_init, service,
+        { TraceField::text("class", service.user_class), TraceField::text("status", kr::ioreturn_name(static_cast<uint32_t>(status))) });
+    if (status != kr::Success) {
+        service_failed(service, why.empty() ? "init failed" : why);
+        return;
+    }
+    deliver_start(service);
+}
+
+void Kernel::deliver_start(UserService& service)
+{
+    auto start = ipc::Message::make(ipc::MessageKind::Invoke, service.id(), ids::IOService_Start);
+    ipc::WireWriter(start).object(service.provider->id(), service.provider->class_chain_text());
+    service.state = ServiceState::Starting;
+    trace_service(tp::service_start, service, { TraceField::text("provider", service.provider->name) });
+    auto reply = service.server->send(start);
+    if (!reply)
+        service_failed(service, reply.error().message);
+}
+
+void Kernel::service_failed(UserService& service, std::string const& why)
+{
+    trace_service(tp::service_warning, service, { TraceField::text("what", why) });
+    service.state = ServiceState::Failed;
+    service.active = false;
+    // The registry entry goes; the dext object, if any, is released.
+    release_service(service);
+}
+
+// ---- termination: clients first, then providers ----
+
+void Kernel::terminate_nub(RegistryEntry& nub) { terminate(nub); }
+
+void Kernel::terminate(RegistryEntry& entry)
+{
+    if (!entry.active)
+        return;
+    entry.active = false;
+    auto children = entry.children;
+    for (auto* child : children)
+        terminate(*child);
+    if (auto* service = dynamic_cast<UserService*>(&entry)) {
+        service->terminating = true;
+        if (service->state == ServiceState::Started) {
+            auto stop = ipc::Message::make(ipc::MessageKind::Invoke, service->id(), ids::IOService_Stop);
+            ipc::WireWriter(stop).object(service->provider->id(), service->provider->class_chain_text());
+            service->state = ServiceState::Stopping;
+            trace_service(tp::service_stop, *service, { TraceField::text("provider", service->provider->name) });
+            if (!service->server->send(stop))
+                service_failed(*service, "the server is gone");
+        }
+        // A service still starting is stopped when its Start returns (handle_invoke_done).
+        return;
+    }
+    if (entry.children.empty())
+        finalize(entry);
+}
+
+void Kernel::maybe_finish_stop(UserService& service)
+{
+    if (!service.stop_returned)
+        return;
+    if (!service.super_stop_called) {
+        trace_service(tp::service_stop_pending, service,
+            { TraceField::text("why", "Stop returned without calling Stop(provider, SUPERDISPATCH); termination waits for it, as on macOS") });
+        return;
+    }
+    service.state = ServiceState::Stopped;
+    // Released in its own event: the dext may still be inside the call that got us here.
+    uint64_t id = service.id();
+    m_scheduler.schedule_after(0, [this, id] {
+        if (auto* s = m_objects.find_as<UserService>(id))
+            release_service(*s);
+    });
+}
+
+void Kernel::release_service(UserService& service)
+{
+    UserServer& server = *service.server;
+    if (server.running() && server.services().contains(service.id())) {
+        trace_service(tp::service_free, service);
+        auto released = server.send(ipc::Message::make(ipc::MessageKind::ReleaseObject, service.id()));
+        if (!released)
+            m_trace.emit(tp::server_error, server.display_name(), "lifecycle", server.name(),
+                { TraceField::text("what", released.error().message) });
+    }
+    server.services().erase(service.id());
+    finalize(service);
+    maybe_exit_server(server);
+}
+
+void Kernel::finalize(RegistryEntry& entry)
+{
+    RegistryEntry* parent = entry.parent;
+    if (parent) {
+        auto& siblings = parent->children;
+        siblings.erase(std::remove(siblings.begin(), siblings.end(), &entry), siblings.end());
+        entry.parent = nullptr;
+    }
+    m_trace.emit(tp::registry_terminate, kProcess, "registry", entry.name,
+        { TraceField::dec("id", entry.id()), TraceField::text("class", entry.class_name()) });
+    if (auto* in = dynamic_cast<UsbInterfaceNub*>(&entry)) {
+        for (auto& [address, pipe] : in->pipes)
+            m_objects.destroy(pipe->id());
+        in->pipes.clear();
+    }
+    m_objects.destroy(entry.id());
+    if (parent && parent != &m_root && !parent->active && parent->children.empty())
+        finalize(*parent);
+}
+
+void Kernel::maybe_exit_server(UserServer& server)
+{
+    if (!server.services().empty() || !server.running())
+        return;
+    uint64_t tag = server.tag();
+    // The process exits once it has no services, like a dext on macOS.
+    m_scheduler.schedule_after(0, [this, tag] {
+        auto* s = server_by_tag(tag);
+        if (!s || !s->services().empty() || !s->running())
+            return;
+        auto leaks = s->exit();
+        for (auto const& leak : leaks)
+            m_trace.emit(tp::server_leak, s->display_name(), "lifecycle", s->name(), { TraceField::text("object", leak) });
+        m_trace.emit(tp::server_exit, s->display_name(), "lifecycle", s->name(),
+            { TraceField::dec("leaked", leaks.size()) });
+        // Buffers die with the process that asked for them.
+        for (uint64_t id : m_objects.ids_where([tag](KernelObject const& o) {
+                 auto const* b = dynamic_cast<BufferDescriptor const*>(&o);
+                 return b && b->server_tag == tag;
+             })) {
+            s->unshare_region(id);
+            m_objects.destroy(id);
+        }
+    });
+}
+
+// ---- dext queues ----
+
+void Kernel::schedule_queue(UserServer& server, uint64_t queue_id, Duration delay)
+{
+    auto& q = server.queues()[queue_id];
+    if (q.scheduled)
+        return;
+    q.scheduled = true;
+    uint64_t tag = server.tag();
+    m_scheduler.schedule_after(delay, [this, tag, queue_id] { run_queue(tag, queue_id); });
+}
+
+void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
+{
+    auto* server = server_by_tag(server_tag);
+    if (!server || !server->running())
+        return;
+    auto it = server->queues().find(queue_id);
+    if (it == server->queues().end())
+        return;
+    std::string const name = it->second.name;
+    it->second.scheduled = false;
+    it->second.running = true;
+    m_trace.emit(tp::queue_run, server->display_name(), name, "", {}, TracePhase::Begin);
+    auto reply = server->send(ipc::Message::make(ipc::MessageKind::RunQueueItem, queue_id));
+    uint64_t remaining = 0;
+    if (reply) {
+        ipc::WireReader reader(reply.value());
+        auto status = ipc::reply_status(reply.value(), reader);
+        auto left = reader.u64();
+        remaining = status && left ? left.value() : 0;
+    }
+    m_trace.emit(tp::queue_run, server->display_name(), name, "", { TraceField::dec("remaining", remaining) }, TracePhase::End);
+    // The item may have ended the server (its last service released) or freed the queue.
+    server = server_by_tag(server_tag);
+    if (!server || !server->running())
+        return;
+    it = server->queues().find(queue_id);
+    if (it == server->queues().end())
+        return;
+    it->second.running = false;
+    it->second.pending = remaining;
+    if (remaining > 0)
+        schedule_queue(*server, queue_id, m_timing.queue_next_item);
+}
+
+// ---- messages from dexts ----
+
+ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& message)
+{
+    ipc::WireReader reader(message);
+    switch (message.kind()) {
+    case ipc::MessageKind::Call:
+        return handle_call(server, message);
+    case ipc::MessageKind::QueueWork: {
+        auto name = reader.str();
+        auto owner = reader.u64();
+        auto pending = reader.u64();
+        if (!name || !owner || !pending)
+            break;
+        auto& q = server.queues()[message.header.target];
+        q.name = name.value();
+        q.owner = owner.value();
+        q.pending = pending.value();
+        m_trace.emit(tp::queue_enqueue, server.display_name(), q.name, "", { TraceField::dec("pending", q.pending) });
+        if (!q.running)
+            schedule_queue(server, message.header.target, m_timing.queue_dispatch);
+        return ipc::make_reply(kr::Success);
+    }
+    case ipc::MessageKind::Log: {
+        auto text = reader.str();
+        if (!text)
+            break;
+        m_trace.emit(tp::dext_log, server.display_name(), "log", "", { TraceField::text("text", text.value()) });
+        return ipc::make_reply(kr::Success);
+    }
+    case ipc::MessageKind::ReleaseProxy:
+        handle_release_proxy(server, message.header.target);
+        return ipc::make_reply(kr::Success);
+    case ipc::MessageKind::InvokeDone:
+        handle_invoke_done(server, message);
+        return ipc::make_reply(kr::Success);
+    default:
+        break;
+    }
+    m_trace.emit(tp::server_error, server.display_name(), "ipc", server.name(),
+        { TraceField::text("what", std::string("malformed or unexpected ") + ipc::to_string(message.kind()) + " message") });
+    return ipc::make_reply(kr::BadArgument);
+}
+
+ipc::Message Kernel::handle_call(UserServer& server, ipc::Message const& message)
+{
+    ipc::WireReader args(message);
+    uint64_t msgid = message.header.msgid;
+    ipc::Message reply = ipc::make_reply(kr::Unsupported);
+    if (message.header.target == 0 && msgid == ids::IOBufferMemoryDescriptor_Create) {
+        auto options = args.u64();
+        auto capacity = args.u64();
+        auto alignment = args.u64();
+        if (!options || !capacity || !alignment) {
+            reply = ipc::make_reply(kr::BadArgument);
+        } else if (capacity.value() > kMaxBufferCapacity) {
+            reply = ipc::make_reply(kr::NoMemory);
+        } else {
+            auto& buffer = m_objects.create<BufferDescriptor>();
+            auto region = ipc::SharedRegion::create(buffer.id(), capacity.value(), "dextlab-buffer");
+            if (!region) {
+                m_objects.destroy(buffer.id());
+                reply = ipc::make_reply(kr::NoMemory);
+            } else {
+                buffer.region = region.value();
+                buffer.capacity = capacity.value();
+                buffer.direction = options.value();
+                buffer.server_tag = server.tag();
+                server.share_region(buffer.region);
+                reply = ipc::make_reply(kr::Success);
+                ipc::WireWriter(reply).object(buffer.id(), buffer.class_chain_text()).u64(buffer.id());
+            }
+        }
+    } else if (auto* object = m_objects.find(message.header.target)) {
+        if (auto* service = dynamic_cast<UserService*>(object)) {
+            reply = handle_service_call(server, *service, message);
+        } else if (!m_usb->handle_call(server.tag(), 0, *object, msgid, args, reply)) {
+            reply = ipc::make_reply(kr::Unsupported);
+        }
+    } else {
+        // The object is gone (its device was unplugged): what a dext sees on macOS too.
+        reply = ipc::make_reply(kr::NoDevice);
+    }
+    ipc::WireReader status_reader(reply);
+    auto status = ipc::reply_status(reply, status_reader);
+    m_trace.emit(tp::ipc_to_kernel, server.display_name(), "ipc", method_name(msgid),
+        { TraceField::hex("target", message.header.target),
+            TraceField::text("status", kr::ioreturn_name(static_cast<uint32_t>(status ? status.value() : kr::IPCError))) });
+    return reply;
+}
+
+ipc::Message Kernel::handle_service_call(UserServer& server, UserService& service, ipc::Message const& message)
+{
+    if (service.server != &server)
+        return ipc::make_reply(kr::NotPermitted);
+    uint64_t msgid = message.header.msgid;
+    if (msgid == ids::IOService_Start) {
+        service.super_start_called = true;
+        return ipc::make_reply(kr::Success);
+    }
+    if (msgid == ids::IOService_Stop) {
+        // IOService::Stop reached: providers the service left open are closed now.
+        service.super_stop_called = true;
+        m_usb->close_everything_of(service.id());
+        maybe_finish_stop(service);
+        return ipc::make_reply(kr::Success);
+    }
+    if (msgid == ids::IOService_RegisterService) {
+        service.register_requested = true;
+        if (service.state == ServiceState::Started && !service.registered) {
+            uint64_t id = service.id();
+            m_scheduler.schedule_after(0, [this, id] {
+                if (auto* s = m_objects.find_as<UserService>(id); s && s->active && !s->registered) {
+                    s->registered = true;
+                    match(*s);
+                }
+            });
+        }
+        return ipc::make_reply(kr::Success);
+    }
+    if (msgid == ids::IOService_Terminate) {
+        ipc::WireReader args(message);
+        auto options = args.u64();
+        if (!options || options.value() != 0)
+            return ipc::make_reply(kr::BadArgument);
+        uint64_t id = service.id();
+        m_scheduler.schedule_after(0, [this, id] {
+            if (auto* s = m_objects.find_as<UserService>(id))
+                terminate(*s);
+        });
+        return ipc::make_reply(kr::Success);
+    }
+    return ipc::make_reply(kr::Unsupported);
+}
+
+void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
+{
+    auto* service = m_objects.find_as<UserService>(message.header.target);
+    if (!service || service->server != &server)
+        return;
+    ipc::WireReader reader(message);
+    auto status = reader.u64();
+    uint32_t code = status ? static_cast<uint32_t>(status.value()) : kr::IPCError;
+    if (message.header.msgid == ids::IOService_Start) {
+        trace_service(tp::service_started, *service, { TraceField::text("status", kr::ioreturn_name(code)) });
+        if (code != kr::Success) {
+            service_failed(*service, "Start returned " + kr::ioreturn_name(code));
+            return;
+        }
+        if (!service->super_start_called)
+            trace_service(tp::service_warning, *service,
+                { TraceField::text("what", "Start returned kIOReturnSuccess without calling Start(provider, SUPERDISPATCH)") });
+        service->state = ServiceState::Started;
+        if (service->terminating) {
+            service->active = true; // let terminate() run its course now that Start is done
+            terminate(*service);
+            return;
+        }
+        if (service->register_requested && !service->registered) {
+            service->registered = true;
+            match(*service);
+        }
+    } else if (message.header.msgid == ids::IOService_Stop) {
+        trace_service(tp::service_stopped, *service, { TraceField::text("status", kr::ioreturn_name(code)) });
+        service->stop_returned = true;
+        maybe_finish_stop(*service);
+    }
+}
+
+void Kernel::handle_release_proxy(UserServer& server, uint64_t id)
+{
+    if (auto* buffer = m_objects.find_as<BufferDescriptor>(id); buffer && buffer->server_tag == server.tag()) {
+        server.unshare_region(id);
+        m_objects.destroy(id);
+    }
+}
+
+// ---- USB completions ----
+
+void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
+{
+    uint64_t tag = transfer.server_tag;
+    uint64_t action = transfer.action_id;
+    uint64_t actual = transfer.transfer.actual;
+    // Delivered in its own event: the device may have completed from inside a dext's call.
+    m_scheduler.schedule_after(0, [this, tag, action, actual, status] {
+        auto* server = server_by_tag(tag);
+        if (!server || !server->running())
+            return; // the process that asked is gone, and its action with it
+        auto invoke = ipc::Message::make(ipc::MessageKind::Invoke, action, ids::IOUSBHostPipe_CompleteAsyncIO);
+        ipc::WireWriter(invoke).u64(status).u64(actual).u64(m_scheduler.now());
+        auto delivered = server->send(invoke);
+        if (!delivered)
+            m_trace.emit(tp::server_error, server->display_name(), "ipc", server->name(),
+                { TraceField::text("what", "completion not delivered: " + delivered.error().message) });
+    });
+}
+
+BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag)
+{
+    auto* buffer = m_objects.find_as<BufferDescriptor>(id);
+    return buffer && buffer->server_tag == server_tag ? buffer : nullptr;
+}
+
+} // namespace dextlab::kernel

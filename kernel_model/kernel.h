@@ -1,0 +1,103 @@
+#pragma once
+// The kernel model: the IORegistry, the catalogue of installed personalities, matching, the
+// IOUserServers that host dexts, and the USB host controller. The lab drives it; everything it
+// does is published on the trace bus.
+
+#include "kernel_model/bundle/dext_bundle.h"
+#include "kernel_model/matching/matching.h"
+#include "kernel_model/registry/registry.h"
+#include "kernel_model/server/user_server.h"
+#include "kernel_model/server/user_service.h"
+#include "kernel_model/usb_host/usb_host.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dextlab::kernel {
+
+// Virtual-time costs of the kernel's own work. They make timelines readable and are part of
+// the model: changing one changes every trace.
+struct KernelTiming {
+    Duration queue_dispatch { 2_us }; // from work arriving on a dext queue to the item running
+    Duration queue_next_item { 1_us }; // between two items of the same queue
+};
+
+// One installed personality, as the catalogue files it.
+struct CatalogueEntry {
+    std::string bundle;      // DextBundle::name
+    Personality personality;
+};
+
+class Kernel final : public UsbHostDelegate {
+public:
+    Kernel(Scheduler& scheduler, TraceBus& trace, DextSideFactory dext_side_factory, KernelTiming timing = {});
+    ~Kernel() override;
+
+    // Adds the bundle's personalities to the catalogue (they match devices plugged from now on).
+    ErrorOr<void> install_dext(DextBundle bundle);
+
+    ErrorOr<void> plug_usb(std::string const& id, std::unique_ptr<usb::UsbDevice> device);
+    ErrorOr<void> unplug_usb(std::string const& id);
+    bool is_plugged(std::string const& id) const { return m_usb->is_plugged(id); }
+
+    // Read-only views for the lab (expectations, ioreg, the GUI).
+    RegistryEntry const& registry() const { return m_root; }
+    std::vector<UserService const*> services() const;
+    UserServer const* server_for_bundle(std::string const& bundle_name) const;
+    std::vector<UserServer const*> servers() const;
+    std::vector<CatalogueEntry> const& catalogue() const { return m_catalogue; }
+
+    // Messages from a dext (UserServer forwards them here).
+    ipc::Message handle_from_dext(UserServer& server, ipc::Message const& message);
+    Scheduler& scheduler() { return m_scheduler; }
+    TraceBus& trace() { return m_trace; }
+
+    // UsbHostDelegate
+    void publish_nub(RegistryEntry& nub, RegistryEntry& parent) override;
+    void terminate_nub(RegistryEntry& nub) override;
+    void transfer_finished(PendingTransfer const& transfer, uint32_t status) override;
+    BufferDescriptor* buffer_for(uint64_t id, uint64_t server_tag) override;
+    ObjectTable& objects() override { return m_objects; }
+    RegistryEntry& root() override { return m_root; }
+
+private:
+    void attach(RegistryEntry& child, RegistryEntry& parent);
+    void match(RegistryEntry& nub);
+    void start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
+    UserServer& server_for(CatalogueEntry const& entry);
+    void deliver_start(UserService& service);
+    void service_failed(UserService& service, std::string const& why);
+    void terminate(RegistryEntry& entry);
+    void maybe_finish_stop(UserService& service);
+    void finalize(RegistryEntry& entry);
+    void release_service(UserService& service);
+    void maybe_exit_server(UserServer& server);
+    void schedule_queue(UserServer& server, uint64_t queue_id, Duration delay);
+    void run_queue(uint64_t server_tag, uint64_t queue_id);
+    ipc::Message handle_call(UserServer& server, ipc::Message const& message);
+    ipc::Message handle_service_call(UserServer& server, UserService& service, ipc::Message const& message);
+    void handle_invoke_done(UserServer& server, ipc::Message const& message);
+    void handle_release_proxy(UserServer& server, uint64_t id);
+    UserServer* server_by_tag(uint64_t tag);
+    std::string method_name(uint64_t msgid) const;
+    void trace_service(TracePoint const& point, UserService const& service, std::vector<TraceField> fields = {});
+
+    Scheduler& m_scheduler;
+    TraceBus& m_trace;
+    DextSideFactory m_dext_side_factory;
+    KernelTiming m_timing;
+    ObjectTable m_objects;
+    RegistryRoot m_root;
+    std::vector<CatalogueEntry> m_catalogue;
+    std::map<std::string, std::unique_ptr<UserServer>> m_servers; // by bundle name
+    std::unique_ptr<UsbHostModel> m_usb;
+    uint64_t m_next_server_tag { 1 };
+
+    friend class UserServer;
+};
+
+} // namespace dextlab::kernel

@@ -1,0 +1,96 @@
+#pragma once
+// The IORegistry's service plane, and the table of every kernel object a dext can name by id
+// (registry entries, pipes, memory descriptors). Ids are handed out in creation order, so they
+// are the same on every run of a scenario.
+
+#include "property.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dextlab::kernel {
+
+class KernelObject {
+public:
+    virtual ~KernelObject() = default;
+    uint64_t id() const { return m_id; }
+    // Class names, most derived first, ending at OSObject: what IOProviderClass and a dext's
+    // OSDynamicCast are checked against.
+    virtual std::vector<std::string> class_chain() const = 0;
+    std::string const& class_name() const;
+    bool conforms_to(std::string const& class_name) const;
+    // "IOUSBHostInterface:IOService:OSObject", as sent to a dext so it can pick its proxy class.
+    std::string class_chain_text() const;
+
+private:
+    friend class ObjectTable;
+    uint64_t m_id { 0 };
+    mutable std::string m_class_name_cache;
+};
+
+class RegistryEntry : public KernelObject {
+public:
+    std::string name;       // shown by ioreg; a dext service is named by its IOUserClass
+    std::string location;   // the part after '@' in ioreg ("14100000", "0"), may be empty
+    PropertyDict properties;
+    RegistryEntry* parent { nullptr };
+    std::vector<RegistryEntry*> children;
+    bool registered { false };
+    bool matched { false };
+    bool active { true };
+    int busy { 0 };
+
+    Property const* property(std::string const& key) const;
+    void set_property(std::string const& key, Property value) { properties[key] = std::move(value); }
+};
+
+// Owns kernel objects and gives them ids.
+class ObjectTable {
+public:
+    template<typename T, typename... Args>
+    T& create(Args&&... args)
+    {
+        auto object = std::make_unique<T>(std::forward<Args>(args)...);
+        object->m_id = ++m_next_id;
+        T& ref = *object;
+        m_objects.emplace(ref.m_id, std::move(object));
+        return ref;
+    }
+    KernelObject* find(uint64_t id) const;
+    template<typename T>
+    T* find_as(uint64_t id) const { return dynamic_cast<T*>(find(id)); }
+    void destroy(uint64_t id) { m_objects.erase(id); }
+    // Ids of the objects `keep` accepts, in creation order.
+    std::vector<uint64_t> ids_where(std::function<bool(KernelObject const&)> const& keep) const
+    {
+        std::vector<uint64_t> ids;
+        for (auto const& [id, object] : m_objects) {
+            if (keep(*object))
+                ids.push_back(id);
+        }
+        return ids;
+    }
+    size_t size() const { return m_objects.size(); }
+
+private:
+    std::map<uint64_t, std::unique_ptr<KernelObject>> m_objects;
+    uint64_t m_next_id { 0 };
+};
+
+// The root of the service plane.
+class RegistryRoot final : public RegistryEntry {
+public:
+    std::vector<std::string> class_chain() const override { return { "IORegistryEntry", "OSObject" }; }
+};
+
+// Walks the service plane depth first (children in attach order).
+void for_each_entry(RegistryEntry const& root, std::function<void(RegistryEntry const&, int depth)> const& visit, int depth = 0);
+
+// Finds entries by a path of names or class names separated by '/', each step a child of the
+// previous one, starting anywhere in the tree ("IOUSBHostDevice/IOUSBHostInterface/MyDriver").
+std::vector<RegistryEntry const*> find_by_path(RegistryEntry const& root, std::string const& path);
+
+} // namespace dextlab::kernel

@@ -1,0 +1,76 @@
+#pragma once
+// The kernel's side of one IOUserServer (one dext process): its link, its services, its dispatch
+// queues as the kernel schedules them, and its launch count. In-process transport: the dext's
+// runtime lives in this process, reached through an ipc::InProcessLink.
+
+#include "kernel_model/bundle/dext_bundle.h"
+#include "kernel_model/ipc/transport.h"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace dextlab::kernel {
+
+class Kernel;
+
+// Starts the dext side of a server and returns its handler for kernel->dext messages. The lab
+// supplies it (the in-process DriverKit runtime); the kernel model never links the SDK.
+using DextSideFactory = std::function<std::unique_ptr<ipc::MessageHandler>(ipc::Channel& to_kernel, std::string const& server_name)>;
+
+struct QueueSchedule {
+    std::string name;
+    uint64_t owner { 0 };
+    uint64_t pending { 0 };
+    bool scheduled { false };
+    bool running { false };
+};
+
+class UserServer final : public ipc::MessageHandler {
+public:
+    UserServer(Kernel& kernel, DextBundle const& bundle, uint64_t tag);
+    ~UserServer() override;
+
+    uint64_t tag() const { return m_tag; }
+    DextBundle const& bundle() const { return m_bundle; }
+    std::string const& name() const { return m_name; }           // IOUserServerName
+    std::string const& display_name() const { return m_bundle.name; }
+
+    bool running() const { return m_dext != nullptr; }
+    int launches() const { return m_launches; }
+    // Starts the dext side (the process) and loads the dext's shared object into it.
+    ErrorOr<void> launch();
+    // Ends the dext side: the census of what it left alive, then the process goes away.
+    std::vector<std::string> exit();
+
+    // kernel -> dext (traced). An error means the dext is gone or broke the protocol.
+    ErrorOr<ipc::Message> send(ipc::Message const& message);
+    // dext -> kernel: handed to the kernel.
+    ipc::Message handle(ipc::Message const& message) override;
+
+    void share_region(std::shared_ptr<ipc::SharedRegion> region) { m_link.share_region(std::move(region)); }
+    void unshare_region(uint64_t id) { m_link.unshare_region(id); }
+
+    std::set<uint64_t>& services() { return m_services; }
+    std::map<uint64_t, QueueSchedule>& queues() { return m_queues; }
+    std::vector<std::string> const& last_leaks() const { return m_last_leaks; }
+    bool has_exited_once() const { return m_exits > 0; }
+
+private:
+    Kernel& m_kernel;
+    DextBundle m_bundle;
+    std::string m_name;
+    uint64_t m_tag;
+    ipc::InProcessLink m_link;
+    std::unique_ptr<ipc::MessageHandler> m_dext;
+    std::set<uint64_t> m_services;
+    std::map<uint64_t, QueueSchedule> m_queues;
+    std::vector<std::string> m_last_leaks;
+    int m_launches { 0 };
+    int m_exits { 0 };
+};
+
+} // namespace dextlab::kernel

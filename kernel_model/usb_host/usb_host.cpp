@@ -1,0 +1,539 @@
+#include "usb_host.h"
+
+#include "kernel_model/ipc/ioreturn.h"
+#include "kernel_model/ipc/method_ids.h"
+#include "kernel_model/trace_points.h"
+
+#include <cstring>
+
+namespace dextlab::kernel {
+
+namespace kr = ipc::kr;
+using usb::TransferStatus;
+
+namespace {
+
+constexpr char const* kProcess = "kernel";
+
+// How a device reaches back to the host: completions are routed to its nub.
+class PortAdapter final : public usb::UsbHostPort {
+public:
+    PortAdapter(UsbHostModel& host, UsbDeviceNub& nub, Scheduler& scheduler)
+        : m_host(host)
+        , m_nub(nub)
+        , m_scheduler(scheduler)
+    {
+    }
+    Scheduler& scheduler() override { return m_scheduler; }
+    void transfer_completed(usb::Transfer& transfer) override { m_host.transfer_completed(m_nub, transfer); }
+
+private:
+    UsbHostModel& m_host;
+    UsbDeviceNub& m_nub;
+    Scheduler& m_scheduler;
+};
+
+std::string hex(uint64_t v, int width = 4)
+{
+    char buffer[24];
+    std::snprintf(buffer, sizeof buffer, "0x%0*llx", width, static_cast<unsigned long long>(v));
+    return buffer;
+}
+
+// USB 2.0 §9.6.7: a string descriptor's UTF-16LE payload, as UTF-8 (BMP only, which is all a
+// device model writes; anything else becomes '?').
+std::string utf16le_to_utf8(std::vector<uint8_t> const& bytes)
+{
+    std::string out;
+    for (size_t i = 2; i + 1 < bytes.size(); i += 2) {
+        uint16_t unit = static_cast<uint16_t>(bytes[i] | (bytes[i + 1] << 8));
+        if (unit < 0x80) {
+            out += static_cast<char>(unit);
+        } else if (unit < 0x800) {
+            out += static_cast<char>(0xc0 | (unit >> 6));
+            out += static_cast<char>(0x80 | (unit & 0x3f));
+        } else if (unit < 0xd800 || unit > 0xdfff) {
+            out += static_cast<char>(0xe0 | (unit >> 12));
+            out += static_cast<char>(0x80 | ((unit >> 6) & 0x3f));
+            out += static_cast<char>(0x80 | (unit & 0x3f));
+        } else {
+            out += '?';
+        }
+    }
+    return out;
+}
+
+usb::SetupPacket get_descriptor(uint8_t type, uint8_t index, uint16_t language, uint16_t length)
+{
+    return usb::SetupPacket { 0x80, 6, static_cast<uint16_t>((type << 8) | index), language, length };
+}
+
+} // namespace
+
+uint32_t to_ioreturn(TransferStatus status)
+{
+    switch (status) {
+    case TransferStatus::Success: return kr::Success;
+    case TransferStatus::Stall: return kr::UsbPipeStalled;
+    case TransferStatus::Aborted: return kr::Aborted;
+    case TransferStatus::NoDevice: return kr::NoDevice;
+    case TransferStatus::Overrun: return kr::Overrun;
+    case TransferStatus::Pending: return kr::NotReady;
+    }
+    return kr::Error;
+}
+
+UsbHostModel::UsbHostModel(Scheduler& scheduler, TraceBus& trace, UsbHostDelegate& delegate)
+    : m_scheduler(scheduler)
+    , m_trace(trace)
+    , m_delegate(delegate)
+{
+}
+
+UsbHostModel::~UsbHostModel()
+{
+    for (auto& [id, nub] : m_devices) {
+        if (!nub->unplugged)
+            nub->device->detach();
+    }
+}
+
+usb::UsbDevice* UsbHostModel::device(std::string const& id) const
+{
+    auto it = m_devices.find(id);
+    return it == m_devices.end() ? nullptr : it->second->device.get();
+}
+
+ErrorOr<void> UsbHostModel::plug(std::string const& id, std::unique_ptr<usb::UsbDevice> device)
+{
+    if (m_devices.contains(id))
+        return Error::with("device '" + id + "' is already plugged in; unplug it first or use another id");
+    auto& nub = m_delegate.objects().create<UsbDeviceNub>();
+    nub.device_id = id;
+    nub.device = std::move(device);
+    nub.port = m_next_port++;
+    nub.name = nub.device->product_name();
+    nub.port_adapter = std::make_unique<PortAdapter>(*this, nub, m_scheduler);
+    m_devices[id] = &nub;
+    nub.device->attach(*nub.port_adapter);
+    nub.device->reset();
+    enumerate(nub);
+    return {};
+}
+
+// Enumeration as a host does it (USB 2.0 §9.1.2): SET_ADDRESS, the device and configuration
+// descriptors, the strings, then the device nub; the composite driver then sets configuration 1
+// and publishes one nub per interface. Each request is one traced control transfer.
+void UsbHostModel::enumerate(UsbDeviceNub& nub)
+{
+    uint8_t address = m_next_address++;
+    control(nub, usb::SetupPacket { 0x00, 5, address, 0, 0 }, [this, &nub, address](usb::Transfer& t) {
+        if (t.status != TransferStatus::Success)
+            return;
+        nub.address = address;
+        control(nub, get_descriptor(1, 0, 0, 18), [this, &nub](usb::Transfer& t) {
+            if (t.status != TransferStatus::Success || t.actual < sizeof(usb::DeviceDescriptor))
+                return;
+            std::memcpy(&nub.descriptor, t.buffer.data(), sizeof(usb::DeviceDescriptor));
+            control(nub, get_descriptor(2, 0, 0, 9), [this, &nub](usb::Transfer& t) {
+                if (t.status != TransferStatus::Success || t.actual < 9)
+                    return;
+                uint16_t total = static_cast<uint16_t>(t.buffer[2] | (t.buffer[3] << 8));
+                control(nub, get_descriptor(2, 0, 0, total), [this, &nub](usb::Transfer& t) {
+                    if (t.status != TransferStatus::Success)
+                        return;
+                    nub.configuration.assign(t.buffer.begin(), t.buffer.begin() + t.actual);
+                    publish_device(nub);
+                });
+            });
+        });
+    });
+}
+
+void UsbHostModel::control(UsbDeviceNub& nub, usb::SetupPacket setup, std::function<void(usb::Transfer&)> then)
+{
+    auto transfer = std::make_unique<usb::Transfer>();
+    transfer->id = ++m_next_transfer_id;
+    transfer->endpoint = 0;
+    transfer->type = usb::EndpointType::Control;
+    transfer->setup = setup;
+    transfer->length = setup.wLength;
+    transfer->buffer.assign(setup.wLength, 0);
+    uint64_t id = transfer->id;
+    m_control[id] = ControlRequest { nub.id(), std::move(transfer), std::move(then) };
+    // Each control transfer is issued in its own event, one microframe (125 us) after the last.
+    m_scheduler.schedule_after(125_us, [this, id] {
+        auto it = m_control.find(id);
+        if (it == m_control.end())
+            return; // the device went away first
+        auto* owner = m_delegate.objects().find_as<UsbDeviceNub>(it->second.nub_id);
+        if (!owner || owner->unplugged)
+            return;
+        owner->device->submit(*it->second.transfer);
+    });
+}
+
+void UsbHostModel::publish_device(UsbDeviceNub& nub)
+{
+    auto& d = nub.descriptor;
+    // Strings are read after the descriptors; they name the nub and fill the USB * Name keys.
+    auto read_string = [this, &nub](uint8_t index, std::string key, std::function<void()> next) {
+        if (index == 0) {
+            next();
+            return;
+        }
+        control(nub, get_descriptor(3, index, 0x0409, 255), [&nub, key, next](usb::Transfer& t) {
+            if (t.status == TransferStatus::Success && t.actual >= 2) {
+                std::vector<uint8_t> bytes(t.buffer.begin(), t.buffer.begin() + t.actual);
+                nub.set_property(key, Property::string(utf16le_to_utf8(bytes)));
+            }
+            next();
+        });
+    };
+    read_string(d.iManufacturer, "USB Vendor Name", [this, &nub, read_string] {
+        read_string(nub.descriptor.iProduct, "USB Product Name", [this, &nub, read_string] {
+            read_string(nub.descriptor.iSerialNumber, "USB Serial Number", [this, &nub] {
+                auto& d = nub.descriptor;
+                nub.set_property("idVendor", Property::number(d.idVendor, 16));
+                nub.set_property("idProduct", Property::number(d.idProduct, 16));
+                nub.set_property("bcdDevice", Property::number(d.bcdDevice, 16));
+                nub.set_property("bcdUSB", Property::number(d.bcdUSB, 16));
+                nub.set_property("bDeviceClass", Property::number(d.bDeviceClass, 8));
+                nub.set_property("bDeviceSubClass", Property::number(d.bDeviceSubClass, 8));
+                nub.set_property("bDeviceProtocol", Property::number(d.bDeviceProtocol, 8));
+                nub.set_property("bMaxPacketSize0", Property::number(d.bMaxPacketSize0, 8));
+                nub.set_property("bNumConfigurations", Property::number(d.bNumConfigurations, 8));
+                nub.set_property("USB Address", Property::number(nub.address, 8));
+                nub.set_property("USBSpeed", Property::number(static_cast<uint8_t>(nub.device->speed()), 8));
+                uint32_t location = 0x01000000u | (static_cast<uint32_t>(nub.port) << 20);
+                nub.set_property("locationID", Property::number(location, 32));
+                char loc[16];
+                std::snprintf(loc, sizeof loc, "%x", location);
+                nub.location = loc;
+                if (auto const* product = nub.property("USB Product Name"))
+                    nub.name = product->as_string();
+                nub.enumerated = true;
+                m_trace.emit(tp::usb_attach, kProcess, "usb", nub.device_id,
+                    { TraceField::dec("port", nub.port), TraceField::dec("address", nub.address),
+                        TraceField::hex("vid", d.idVendor), TraceField::hex("pid", d.idProduct) });
+                m_delegate.publish_nub(nub, m_delegate.root());
+                if (!nub.unplugged && nub.active)
+                    publish_interfaces(nub);
+            });
+        });
+    });
+}
+
+void UsbHostModel::publish_interfaces(UsbDeviceNub& nub)
+{
+    if (nub.configuration.size() < sizeof(usb::ConfigurationDescriptor))
+        return;
+    usb::ConfigurationDescriptor config;
+    std::memcpy(&config, nub.configuration.data(), sizeof config);
+    uint8_t value = config.bConfigurationValue;
+    control(nub, usb::SetupPacket { 0x00, 9, value, 0, 0 }, [this, &nub, value](usb::Transfer& t) {
+        if (t.status != TransferStatus::Success || nub.unplugged)
+            return;
+        nub.set_property("kUSBCurrentConfiguration", Property::number(value, 8));
+        // Walk the configuration: each interface's default alternate setting becomes a nub.
+        UsbInterfaceNub* current = nullptr;
+        size_t offset = 0;
+        auto const& bytes = nub.configuration;
+        while (offset + 2 <= bytes.size()) {
+            uint8_t length = bytes[offset];
+            uint8_t type = bytes[offset + 1];
+            if (length < 2 || offset + length > bytes.size())
+                break; // a malformed descriptor ends the walk
+            if (type == 4 && length >= sizeof(usb::InterfaceDescriptor)) {
+                usb::InterfaceDescriptor iface;
+                std::memcpy(&iface, &bytes[offset], sizeof iface);
+                current = nullptr;
+                if (iface.bAlternateSetting == 0) {
+                    auto& in = m_delegate.objects().create<UsbInterfaceNub>();
+                    in.device = &nub;
+                    in.descriptor = iface;
+                    in.name = "IOUSBHostInterface";
+                    char loc[8];
+                    std::snprintf(loc, sizeof loc, "%x", iface.bInterfaceNumber);
+                    in.location = loc;
+                    current = &in;
+                    nub.interfaces.push_back(&in);
+                }
+            } else if (type == 5 && current && length >= sizeof(usb::EndpointDescriptor)) {
+                usb::EndpointDescriptor ep;
+                std::memcpy(&ep, &bytes[offset], sizeof ep);
+                current->endpoints.push_back(ep);
+            }
+            offset += length;
+        }
+        for (auto* in : nub.interfaces) {
+            auto& d = in->descriptor;
+            in->set_property("bInterfaceNumber", Property::number(d.bInterfaceNumber, 8));
+            in->set_property("bAlternateSetting", Property::number(d.bAlternateSetting, 8));
+            in->set_property("bInterfaceClass", Property::number(d.bInterfaceClass, 8));
+            in->set_property("bInterfaceSubClass", Property::number(d.bInterfaceSubClass, 8));
+            in->set_property("bInterfaceProtocol", Property::number(d.bInterfaceProtocol, 8));
+            in->set_property("bNumEndpoints", Property::number(d.bNumEndpoints, 8));
+            in->set_property("bConfigurationValue", Property::number(nub.property("kUSBCurrentConfiguration")->as_number(), 8));
+            // Interface nubs carry the device's ids too ([USBF] IOUSBInterface::SetProperties).
+            for (char const* key : { "idVendor", "idProduct", "bcdDevice", "locationID" })
+                in->set_property(key, *nub.property(key));
+        }
+        for (auto* in : nub.interfaces) {
+            if (nub.unplugged)
+                break;
+            m_delegate.publish_nub(*in, nub);
+        }
+    });
+}
+
+ErrorOr<void> UsbHostModel::unplug(std::string const& id)
+{
+    auto it = m_devices.find(id);
+    if (it == m_devices.end())
+        return Error::with("no device '" + id + "' is plugged in");
+    UsbDeviceNub& nub = *it->second;
+    m_devices.erase(it);
+    nub.unplugged = true;
+    m_trace.emit(tp::usb_detach, kProcess, "usb", nub.device_id, {});
+    // The host gives up on every transfer in flight: each completes with kIOReturnAborted,
+    // then the nubs terminate (their clients' Stop runs after those completions are queued).
+    for (auto* in : nub.interfaces) {
+        for (auto& [address, pipe] : in->pipes)
+            abort_pipe(*pipe, kr::Aborted);
+    }
+    for (auto it = m_control.begin(); it != m_control.end();) {
+        if (it->second.nub_id == nub.id()) {
+            nub.device->cancel(*it->second.transfer);
+            it = m_control.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    nub.device->detach();
+    m_delegate.terminate_nub(nub);
+    return {};
+}
+
+void UsbHostModel::abort_pipe(UsbPipe& pipe, uint32_t status)
+{
+    auto pending = std::move(pipe.pending);
+    pipe.pending.clear();
+    for (auto& p : pending) {
+        pipe.interface->device->device->cancel(p->transfer);
+        p->transfer.status = TransferStatus::Aborted;
+        emit_transfer_end(*pipe.interface->device, p->transfer);
+        m_delegate.transfer_finished(*p, status);
+    }
+}
+
+void UsbHostModel::emit_transfer_end(UsbDeviceNub const& nub, usb::Transfer const& t)
+{
+    m_trace.emit(tp::usb_transfer_complete, kProcess, "usb ep " + hex(t.endpoint, 2), nub.device_id,
+        { TraceField::hex("ep", t.endpoint), TraceField::text("status", usb::to_string(t.status)),
+            TraceField::dec("actual", t.actual) },
+        TracePhase::AsyncEnd, t.id);
+}
+
+void UsbHostModel::transfer_completed(UsbDeviceNub& nub, usb::Transfer& transfer)
+{
+    if (transfer.type == usb::EndpointType::Control && transfer.endpoint == 0) {
+        auto it = m_control.find(transfer.id);
+        if (it == m_control.end())
+            return;
+        auto const& s = transfer.setup;
+        m_trace.emit(tp::usb_control, kProcess, "usb", nub.device_id,
+            { TraceField::hex("bmRequestType", s.bmRequestType), TraceField::hex("bRequest", s.bRequest),
+                TraceField::hex("wValue", s.wValue), TraceField::hex("wIndex", s.wIndex),
+                TraceField::dec("wLength", s.wLength), TraceField::text("status", usb::to_string(transfer.status)),
+                TraceField::dec("actual", transfer.actual) });
+        auto request = std::make_shared<ControlRequest>(std::move(it->second));
+        m_control.erase(it);
+        // Continue in a new event: the device may be completing from inside submit().
+        m_scheduler.schedule_after(0, [this, request] {
+            auto* owner = m_delegate.objects().find_as<UsbDeviceNub>(request->nub_id);
+            if (owner && !owner->unplugged)
+                request->then(*request->transfer);
+        });
+        return;
+    }
+    // A dext's transfer: find it on its pipe.
+    for (auto* in : nub.interfaces) {
+        for (auto& [address, pipe] : in->pipes) {
+            auto& list = pipe->pending;
+            for (auto it = list.begin(); it != list.end(); ++it) {
+                if (&(*it)->transfer != &transfer)
+                    continue;
+                std::unique_ptr<PendingTransfer> done = std::move(*it);
+                list.erase(it);
+                if (transfer.status == TransferStatus::Stall)
+                    pipe->halted = true;
+                // Copy IN data into the dext's buffer: the shared region it maps.
+                if (transfer.is_in() && transfer.actual > 0) {
+                    if (auto* buffer = m_delegate.buffer_for(done->buffer_id, done->server_tag))
+                        std::memcpy(buffer->region->data(), transfer.buffer.data(),
+                            std::min<uint64_t>(transfer.actual, buffer->capacity));
+                }
+                emit_transfer_end(nub, transfer);
+                m_delegate.transfer_finished(*done, to_ioreturn(transfer.status));
+                return;
+            }
+        }
+    }
+}
+
+bool UsbHostModel::handle_call(uint64_t server_tag, uint64_t service_id, KernelObject& target, uint64_t msgid,
+    ipc::WireReader& args, ipc::Message& reply)
+{
+    namespace ids = ipc::ids;
+    auto set_status = [&](uint32_t status) { reply = ipc::make_reply(status); };
+    if (auto* in = dynamic_cast<UsbInterfaceNub*>(&target)) {
+        if (msgid == ids::IOUSBHostInterface_Open) {
+            set_status(handle_open(*in, service_id, args));
+        } else if (msgid == ids::IOUSBHostInterface_Close) {
+            if (in->opened_by == 0) {
+                set_status(kr::NotOpen);
+            } else {
+                for (auto& [address, pipe] : in->pipes)
+                    abort_pipe(*pipe, kr::Aborted);
+                in->opened_by = 0;
+                set_status(kr::Success);
+            }
+        } else if (msgid == ids::IOUSBHostInterface_CopyPipe) {
+            ipc::Message r = ipc::make_reply(0);
+            uint32_t status = handle_copy_pipe(*in, args, r);
+            reply = status == kr::Success ? std::move(r) : ipc::make_reply(status);
+        } else if (msgid == ids::IOUSBHostInterface_CopyConfigurationDescriptor) {
+            reply = ipc::make_reply(kr::Success);
+            ipc::WireWriter(reply)
+                .bytes(in->device->configuration.data(), in->device->configuration.size())
+                .u64(in->descriptor.bInterfaceNumber)
+                .u64(in->descriptor.bAlternateSetting);
+        } else {
+            return false;
+        }
+        return true;
+    }
+    if (auto* pipe = dynamic_cast<UsbPipe*>(&target)) {
+        if (msgid == ids::IOUSBHostPipe_AsyncIO) {
+            set_status(handle_async_io(*pipe, server_tag, args));
+        } else if (msgid == ids::IOUSBHostPipe_Abort) {
+            auto options = args.u64();
+            auto with_error = args.u64();
+            if (!options || !with_error) {
+                set_status(kr::BadArgument);
+            } else {
+                abort_pipe(*pipe, static_cast<uint32_t>(with_error.value()));
+                set_status(kr::Success);
+            }
+        } else if (msgid == ids::IOUSBHostPipe_GetDescriptors) {
+            reply = ipc::make_reply(kr::Success);
+            ipc::WireWriter(reply).bytes(reinterpret_cast<uint8_t const*>(&pipe->endpoint), sizeof pipe->endpoint);
+        } else if (msgid == ids::IOUSBHostPipe_ClearStall) {
+            pipe->halted = false;
+            set_status(kr::Success);
+        } else {
+            return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+uint32_t UsbHostModel::handle_open(UsbInterfaceNub& in, uint64_t service_id, ipc::WireReader& args)
+{
+    auto client = args.object();
+    if (!client)
+        return kr::BadArgument;
+    if (in.device->unplugged || !in.active)
+        return kr::NoDevice;
+    if (in.opened_by != 0 && in.opened_by != client.value().id)
+        return kr::ExclusiveAccess;
+    (void)service_id;
+    in.opened_by = client.value().id;
+    return kr::Success;
+}
+
+uint32_t UsbHostModel::handle_copy_pipe(UsbInterfaceNub& in, ipc::WireReader& args, ipc::Message& reply)
+{
+    auto address = args.u64();
+    if (!address)
+        return kr::BadArgument;
+    auto existing = in.pipes.find(static_cast<uint8_t>(address.value()));
+    UsbPipe* pipe = existing == in.pipes.end() ? nullptr : existing->second;
+    if (!pipe) {
+        for (auto const& ep : in.endpoints) {
+            if (ep.bEndpointAddress != address.value())
+                continue;
+            pipe = &m_delegate.objects().create<UsbPipe>();
+            pipe->interface = &in;
+            pipe->endpoint = ep;
+            in.pipes[ep.bEndpointAddress] = pipe;
+            break;
+        }
+    }
+    if (!pipe)
+        return kr::NotFound;
+    ipc::WireWriter(reply).object(pipe->id(), pipe->class_chain_text());
+    return kr::Success;
+}
+
+uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::WireReader& args)
+{
+    auto buffer_ref = args.object();
+    auto length = args.u64();
+    auto action = args.object();
+    auto timeout = args.u64();
+    if (!buffer_ref || !length || !action || !timeout || action.value().id == 0)
+        return kr::BadArgument;
+    auto& in = *pipe.interface;
+    if (in.device->unplugged || !in.active)
+        return kr::NoDevice;
+    if (in.opened_by == 0)
+        return kr::NotOpen;
+    if (pipe.halted)
+        return kr::UsbPipeStalled;
+    auto* buffer = m_delegate.buffer_for(buffer_ref.value().id, server_tag);
+    if (!buffer || length.value() > buffer->capacity)
+        return kr::BadArgument;
+    uint8_t type = pipe.endpoint.bmAttributes & 0x3;
+    // Interrupt endpoints take no timeout ([DOC] IOUSBHostPipe::AsyncIO).
+    if (type == 3 && timeout.value() != 0)
+        return kr::BadArgument;
+
+    auto pending = std::make_unique<PendingTransfer>();
+    pending->server_tag = server_tag;
+    pending->buffer_id = buffer_ref.value().id;
+    pending->action_id = action.value().id;
+    pending->pipe = &pipe;
+    auto& t = pending->transfer;
+    t.id = ++m_next_transfer_id;
+    t.endpoint = pipe.endpoint.bEndpointAddress;
+    t.type = static_cast<usb::EndpointType>(type);
+    t.length = static_cast<uint32_t>(length.value());
+    if (t.is_in())
+        t.buffer.assign(t.length, 0);
+    else
+        t.buffer.assign(buffer->region->data(), buffer->region->data() + t.length);
+    m_trace.emit(tp::usb_transfer_submit, kProcess, "usb ep " + hex(t.endpoint, 2), in.device->device_id,
+        { TraceField::hex("ep", t.endpoint), TraceField::dec("length", t.length) }, TracePhase::AsyncBegin, t.id);
+    usb::Transfer& ref = t;
+    pipe.pending.push_back(std::move(pending));
+    in.device->device->submit(ref);
+    return kr::Success;
+}
+
+void UsbHostModel::close_everything_of(uint64_t service_id)
+{
+    for (auto& [id, nub] : m_devices) {
+        for (auto* in : nub->interfaces) {
+            if (in->opened_by != service_id)
+                continue;
+            for (auto& [address, pipe] : in->pipes)
+                abort_pipe(*pipe, kr::Aborted);
+            in->opened_by = 0;
+        }
+    }
+}
+
+} // namespace dextlab::kernel
