@@ -336,15 +336,26 @@ void Kernel::finalize(RegistryEntry& entry)
         finalize(*parent);
 }
 
+// A server with no services exits once its queues are idle, so completions already queued to
+// it (an aborted transfer's, say) still run and release what they hold.
+static bool queues_idle(UserServer& server)
+{
+    for (auto const& [id, q] : server.queues()) {
+        if (q.pending > 0 || q.running || q.scheduled)
+            return false;
+    }
+    return true;
+}
+
 void Kernel::maybe_exit_server(UserServer& server)
 {
-    if (!server.services().empty() || !server.running())
+    if (!server.services().empty() || !server.running() || !queues_idle(server))
         return;
     uint64_t tag = server.tag();
     // The process exits once it has no services, like a dext on macOS.
     m_scheduler.schedule_after(0, [this, tag] {
         auto* s = server_by_tag(tag);
-        if (!s || !s->services().empty() || !s->running())
+        if (!s || !s->services().empty() || !s->running() || !queues_idle(*s))
             return;
         auto leaks = s->exit();
         for (auto const& leak : leaks)
@@ -406,12 +417,19 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
     it->second.pending = remaining;
     if (remaining > 0)
         schedule_queue(*server, queue_id, m_timing.queue_next_item);
+    else
+        maybe_exit_server(*server);
 }
 
 // ---- messages from dexts ----
 
 ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& message)
 {
+    struct InCall {
+        int& depth;
+        explicit InCall(int& d) : depth(d) { ++depth; }
+        ~InCall() { --depth; }
+    } in_call(m_dext_calls_in_progress);
     ipc::WireReader reader(message);
     switch (message.kind()) {
     case ipc::MessageKind::Call:
@@ -592,8 +610,7 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
     uint64_t tag = transfer.server_tag;
     uint64_t action = transfer.action_id;
     uint64_t actual = transfer.transfer.actual;
-    // Delivered in its own event: the device may have completed from inside a dext's call.
-    m_scheduler.schedule_after(0, [this, tag, action, actual, status] {
+    auto deliver = [this, tag, action, actual, status] {
         auto* server = server_by_tag(tag);
         if (!server || !server->running())
             return; // the process that asked is gone, and its action with it
@@ -603,7 +620,13 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
         if (!delivered)
             m_trace.emit(tp::server_error, server->display_name(), "ipc", server->name(),
                 { TraceField::text("what", "completion not delivered: " + delivered.error().message) });
-    });
+    };
+    // Never send to a dext while one waits for our reply (the device may complete from inside
+    // its AsyncIO call): then the completion goes out in its own event, at the same instant.
+    if (m_dext_calls_in_progress > 0)
+        m_scheduler.schedule_after(0, deliver);
+    else
+        deliver();
 }
 
 BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag)

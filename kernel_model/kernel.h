@@ -96,6 +96,7 @@ private:
     std::map<std::string, std::unique_ptr<UserServer>> m_servers; // by bundle name
     std::unique_ptr<UsbHostModel> m_usb;
     uint64_t m_next_server_tag { 1 };
+    int m_dext_calls_in_progress { 0 }; // > 0 while a dext waits for the kernel's reply
 
     friend class UserServer;
 };

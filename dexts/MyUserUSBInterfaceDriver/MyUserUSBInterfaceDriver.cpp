@@ -102,6 +102,11 @@ IMPL(MyUserUSBInterfaceDriver, Stop)
     if (NULL != ivars->interface) {
         ivars->interface->Close(this, 0);
     }
+    // The completion action holds a reference on this driver: release it (and what the reads
+    // used) here, not in free(), or the two would keep each other alive.
+    OSSafeReleaseNULL(ivars->ioCompleteCallback);
+    OSSafeReleaseNULL(ivars->inData);
+    OSSafeReleaseNULL(ivars->inPipe);
     return Stop(provider, SUPERDISPATCH);
 }
 

@@ -329,9 +329,19 @@ void UsbHostModel::abort_pipe(UsbPipe& pipe, uint32_t status)
 
 void UsbHostModel::emit_transfer_end(UsbDeviceNub const& nub, usb::Transfer const& t)
 {
-    m_trace.emit(tp::usb_transfer_complete, kProcess, "usb ep " + hex(t.endpoint, 2), nub.device_id,
-        { TraceField::hex("ep", t.endpoint), TraceField::text("status", usb::to_string(t.status)),
-            TraceField::dec("actual", t.actual) },
+    std::vector<TraceField> fields { TraceField::hex("ep", t.endpoint), TraceField::text("status", usb::to_string(t.status)),
+        TraceField::dec("actual", t.actual) };
+    // The first bytes moved, as a capture would show them (up to 16).
+    if (t.actual > 0) {
+        std::string data;
+        char byte[4];
+        for (uint32_t i = 0; i < std::min<uint32_t>(t.actual, 16) && i < t.buffer.size(); ++i) {
+            std::snprintf(byte, sizeof byte, "%02x", t.buffer[i]);
+            data += byte;
+        }
+        fields.push_back(TraceField::text("data", data));
+    }
+    m_trace.emit(tp::usb_transfer_complete, kProcess, "usb ep " + hex(t.endpoint, 2), nub.device_id, std::move(fields),
         TracePhase::AsyncEnd, t.id);
 }
 

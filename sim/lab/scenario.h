@@ -66,9 +66,14 @@ struct ExpectStep {
     std::optional<Duration> within;              // run up to this long for the expectation to hold
 };
 
+// ioreg: {} or ioreg: {properties: true} — print the registry as it stands (like `ioreg -l`).
+struct IoregStep {
+    bool properties { false };
+};
+
 struct Step {
     SourceLocation where; // of the step's verb
-    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep> action;
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep> action;
 };
 
 struct Scenario {

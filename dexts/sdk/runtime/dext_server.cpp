@@ -312,6 +312,15 @@ ipc::Message DextServer::release_object(ipc::Message const& message)
 
 ipc::Message DextServer::census(ipc::Message const&)
 {
+    // The process is about to exit: the kernel's references go first (proxies it handed out,
+    // services it created), so what is left is exactly what the dext itself still holds.
+    auto held = m_kernel_held;
+    m_kernel_held.clear();
+    for (uint64_t id : held) {
+        auto it = m_by_id.find(id);
+        if (it != m_by_id.end())
+            it->second->release();
+    }
     // Objects in creation order, so the report reads the same on every run.
     std::vector<std::pair<uint64_t, OSMetaClassBase*>> ordered;
     for (auto const& [object, sequence] : m_live)

@@ -1,0 +1,84 @@
+#include "lab.h"
+
+#include "dexts/sdk/host/dext_host.h"
+#include "kernel_model/trace_points.h"
+
+#include <cstdlib>
+#include <sstream>
+
+#ifndef DEXTLAB_BUILD_DEXT_DIR
+#define DEXTLAB_BUILD_DEXT_DIR ""
+#endif
+
+namespace dextlab::lab {
+
+std::vector<std::string> default_dext_search_path()
+{
+    std::vector<std::string> dirs;
+    if (char const* env = std::getenv("DEXTLAB_DEXT_PATH")) {
+        std::stringstream in(env);
+        std::string dir;
+        while (std::getline(in, dir, ':')) {
+            if (!dir.empty())
+                dirs.push_back(dir);
+        }
+    }
+    if (std::string(DEXTLAB_BUILD_DEXT_DIR).size())
+        dirs.push_back(DEXTLAB_BUILD_DEXT_DIR);
+    return dirs;
+}
+
+Lab::Lab(LabOptions options)
+    : m_options(std::move(options))
+    , m_trace([this] { return m_scheduler.now(); })
+    , m_rng(m_options.seed)
+{
+    if (m_options.dext_search_path.empty())
+        m_options.dext_search_path = default_dext_search_path();
+    // The lab keeps its own index of what scenarios ask about most: log lines and starts.
+    m_trace.subscribe([this](TraceRecord const& r) {
+        if (r.point == kernel::tp::dext_log.name) {
+            if (auto const* text = r.field("text"))
+                m_log.push_back(LogLine { r.time, r.process, text->value_text() });
+        } else if (r.point == kernel::tp::service_started.name) {
+            if (auto const* status = r.field("status"); status && status->value_text() == "kIOReturnSuccess")
+                ++m_started[r.object];
+        }
+    });
+    // In-process transport: each IOUserServer's dext side is the DriverKit runtime in this process.
+    m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace,
+        [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
+}
+
+Lab::~Lab() { m_kernel.reset(); }
+
+ErrorOr<void> Lab::load_dext(std::string const& name)
+{
+    auto bundle = TRY(kernel::load_dext_bundle_named(name, m_options.dext_search_path));
+    return m_kernel->install_dext(std::move(bundle));
+}
+
+ErrorOr<void> Lab::plug(std::string const& id, std::string const& model_name, usb::DeviceParams params)
+{
+    auto const* model = usb::DeviceModels::find(model_name);
+    if (!model) {
+        std::string known;
+        for (auto const* m : usb::DeviceModels::all())
+            known += (known.empty() ? "" : ", ") + m->name;
+        return Error::with("unknown device model '" + model_name + "'; known models: " + known);
+    }
+    // Each device draws from its own stream of the scenario seed, named by its id.
+    params.seed = m_rng.fork(id).next_u64();
+    auto device = TRY(model->create(params));
+    return m_kernel->plug_usb(id, std::move(device));
+}
+
+ErrorOr<void> Lab::unplug(std::string const& id) { return m_kernel->unplug_usb(id); }
+
+int Lab::times_started(std::string const& user_class) const
+{
+    auto it = m_started.find(user_class);
+    return it == m_started.end() ? 0 : it->second;
+}
+
+} // namespace dextlab::lab

@@ -1,0 +1,68 @@
+#pragma once
+// The Lab: the composition root. It owns the scheduler and trace bus, the kernel model, the
+// emulated devices and the loaded dexts, and offers the operations a scenario step, the CLI or
+// the GUI performs. Nothing here reads a wall clock: time is the scheduler's.
+
+#include "devices/usb/usb_device.h"
+#include "kernel_model/kernel.h"
+#include "sim/core/rng.h"
+#include "sim/core/scheduler.h"
+#include "sim/core/trace.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dextlab::lab {
+
+struct LabOptions {
+    uint64_t seed { 0 };
+    std::vector<std::string> dext_search_path; // folders holding Name.dext bundles
+};
+
+class Lab {
+public:
+    explicit Lab(LabOptions options);
+    ~Lab();
+    Lab(Lab const&) = delete;
+    Lab& operator=(Lab const&) = delete;
+
+    Scheduler& scheduler() { return m_scheduler; }
+    TraceBus& trace() { return m_trace; }
+    kernel::Kernel& kernel() { return *m_kernel; }
+    kernel::Kernel const& kernel() const { return *m_kernel; }
+    VirtualTime now() const { return m_scheduler.now(); }
+
+    // Finds Name.dext on the search path, checks it and installs its personalities.
+    ErrorOr<void> load_dext(std::string const& name);
+    // Creates a device from a registered model and plugs it into the USB host.
+    ErrorOr<void> plug(std::string const& id, std::string const& model, usb::DeviceParams params);
+    ErrorOr<void> unplug(std::string const& id);
+
+    void run_for(Duration duration) { m_scheduler.run_until(m_scheduler.now() + duration); }
+
+    // Lines dexts logged so far (os_log, IOLog), with their process.
+    struct LogLine {
+        VirtualTime time;
+        std::string process;
+        std::string text;
+    };
+    std::vector<LogLine> const& log_lines() const { return m_log; }
+    // How many times a service with this IOUserClass reached Started, across the run.
+    int times_started(std::string const& user_class) const;
+
+private:
+    LabOptions m_options;
+    Scheduler m_scheduler;
+    TraceBus m_trace;
+    Rng m_rng;
+    std::vector<LogLine> m_log;
+    std::map<std::string, int> m_started;
+    std::unique_ptr<kernel::Kernel> m_kernel; // last: it is torn down first
+};
+
+// The dext search path when none is given: $DEXTLAB_DEXT_PATH (colon-separated), else the
+// build's dexts folder.
+std::vector<std::string> default_dext_search_path();
+
+} // namespace dextlab::lab

@@ -1,0 +1,237 @@
+#include "scenario_runner.h"
+
+#include "kernel_model/trace_points.h"
+#include "sim/lab/ioreg.h"
+#include "sim/lab/lab.h"
+
+#include <algorithm>
+
+namespace dextlab::lab {
+
+namespace {
+
+constexpr TracePoint scenario_step { "scenario_step", TraceCategory::Scenario };
+constexpr TracePoint expect_passed { "expect_passed", TraceCategory::Scenario };
+constexpr TracePoint expect_failed { "expect_failed", TraceCategory::Scenario };
+
+bool shown_at(Verbosity verbosity, TraceRecord const& r)
+{
+    if (verbosity == Verbosity::All)
+        return true;
+    if (verbosity == Verbosity::Quiet)
+        return false;
+    switch (r.category) {
+    case TraceCategory::Lifecycle:
+    case TraceCategory::Log:
+    case TraceCategory::Scenario:
+        return true;
+    case TraceCategory::Usb:
+        return r.point == kernel::tp::usb_attach.name || r.point == kernel::tp::usb_detach.name;
+    case TraceCategory::Matching:
+        return r.point == kernel::tp::match_winner.name;
+    default:
+        return false;
+    }
+}
+
+// Checks one expectation now. Returns an empty string when it holds, else what was found.
+std::string check(Lab& lab, ExpectStep const& e)
+{
+    auto const& kernel = lab.kernel();
+    if (e.service) {
+        std::vector<kernel::UserService const*> found;
+        for (auto const* s : kernel.services()) {
+            if (s->user_class == *e.service)
+                found.push_back(s);
+        }
+        if (e.state) {
+            bool started = std::any_of(found.begin(), found.end(), [](auto const* s) { return s->state == kernel::ServiceState::Started; });
+            if (*e.state == "started" && !started)
+                return found.empty() ? "no service " + *e.service + " in the registry"
+                                     : "service " + *e.service + " is " + kernel::to_string(found.front()->state);
+            if (*e.state == "absent" && !found.empty())
+                return "service " + *e.service + " is still in the registry (" + kernel::to_string(found.front()->state) + ")";
+            if (*e.state == "stopped" && (!found.empty() || lab.times_started(*e.service) == 0))
+                return found.empty() ? "service " + *e.service + " never started"
+                                     : "service " + *e.service + " is still " + kernel::to_string(found.front()->state);
+        }
+        if (e.launches || e.leaked_objects) {
+            kernel::UserServer const* server = nullptr;
+            for (auto const* candidate : kernel.servers()) {
+                for (auto const& p : candidate->bundle().personalities) {
+                    auto it = p.properties.find("IOUserClass");
+                    if (it != p.properties.end() && it->second.is_string() && it->second.as_string() == *e.service)
+                        server = candidate;
+                }
+            }
+            if (!server)
+                return "no loaded dext has a personality with IOUserClass " + *e.service;
+            if (e.launches && !e.launches->holds(static_cast<uint64_t>(server->launches())))
+                return "server " + server->name() + " launched " + std::to_string(server->launches()) + " times, expected "
+                    + e.launches->to_string();
+            if (e.leaked_objects) {
+                if (server->running())
+                    return "server " + server->name() + " is still running; leaked objects are counted when it exits";
+                if (!e.leaked_objects->holds(server->last_leaks().size()))
+                    return std::to_string(server->last_leaks().size()) + " objects leaked, expected " + e.leaked_objects->to_string();
+            }
+        }
+        return "";
+    }
+    if (e.log) {
+        uint64_t n = 0;
+        for (auto const& line : lab.log_lines())
+            n += line.text.find(*e.log) != std::string::npos;
+        Comparison count = e.count.value_or(Comparison { Comparison::Op::GreaterEqual, 1 });
+        if (!count.holds(n))
+            return std::to_string(n) + " log lines contain \"" + *e.log + "\", expected " + count.to_string();
+        return "";
+    }
+    if (e.services_of) {
+        auto const* server = kernel.server_for_bundle(*e.services_of);
+        if (!server)
+            return "no dext named " + *e.services_of + " is loaded";
+        uint64_t live = 0;
+        for (auto const* s : kernel.services())
+            live += s->server == server;
+        if (e.count && !e.count->holds(live))
+            return std::to_string(live) + " live services of " + *e.services_of + ", expected " + e.count->to_string();
+        if (e.leaked_objects) {
+            if (server->running())
+                return "server " + server->name() + " is still running; leaked objects are counted when it exits";
+            auto leaked = server->last_leaks().size();
+            if (!e.leaked_objects->holds(leaked)) {
+                std::string list;
+                for (auto const& l : server->last_leaks())
+                    list += (list.empty() ? "" : ", ") + l;
+                return std::to_string(leaked) + " objects leaked (" + list + "), expected " + e.leaked_objects->to_string();
+            }
+        }
+        return "";
+    }
+    if (e.registry) {
+        bool present = !kernel::find_by_path(kernel.registry(), *e.registry).empty();
+        bool want = e.present.value_or(true);
+        if (present != want)
+            return std::string("registry path ") + *e.registry + (present ? " is present" : " is not present");
+        return "";
+    }
+    return "the expectation names nothing to check";
+}
+
+std::string describe(ExpectStep const& e)
+{
+    std::string text;
+    auto add = [&](std::string part) { text += (text.empty() ? "" : ", ") + part; };
+    if (e.service)
+        add("service " + *e.service);
+    if (e.state)
+        add("state " + *e.state);
+    if (e.launches)
+        add("launches " + e.launches->to_string());
+    if (e.log)
+        add("log \"" + *e.log + "\"");
+    if (e.services_of)
+        add("services-of " + *e.services_of);
+    if (e.count)
+        add("count " + e.count->to_string());
+    if (e.leaked_objects)
+        add("leaked-objects " + e.leaked_objects->to_string());
+    if (e.registry)
+        add("registry " + *e.registry + (e.present.value_or(true) ? "" : " absent"));
+    return text;
+}
+
+} // namespace
+
+std::string ScenarioResult::trace_text() const
+{
+    std::string text;
+    for (auto const& r : records)
+        text += r.to_line() + "\n";
+    return text;
+}
+
+ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
+{
+    ScenarioResult result;
+    result.file = scenario.file;
+    result.name = scenario.name;
+    result.seed = options.seed.value_or(scenario.seed);
+    {
+        Lab lab(LabOptions { result.seed, options.dext_search_path });
+        lab.trace().subscribe([&](TraceRecord const& r) {
+            result.records.push_back(r);
+            if (options.print && shown_at(options.verbosity, r))
+                options.print(r.to_line());
+        });
+        auto step_record = [&](std::string text) { lab.trace().emit(scenario_step, "scenario", "steps", "", { TraceField::text("step", std::move(text)) }); };
+        auto fail = [&](SourceLocation const& where, std::string const& what) {
+            result.failures.push_back(where.to_string() + ": " + what);
+        };
+
+        for (auto const& name : scenario.dexts) {
+            auto loaded = lab.load_dext(name);
+            if (!loaded) {
+                auto it = scenario.dext_locations.find(name);
+                fail(it != scenario.dext_locations.end() ? it->second : SourceLocation { scenario.file, 1, 1 },
+                    "dext '" + name + "': " + loaded.error().message);
+            }
+        }
+        // A dext that cannot load, or a step that cannot be performed, ends the scenario; a failed
+        // expectation is reported and the scenario goes on, so later expectations report too.
+        bool aborted = !result.failures.empty();
+        for (size_t i = 0; !aborted && i < scenario.steps.size(); ++i) {
+            auto const& step = scenario.steps[i];
+            if (auto const* plug = std::get_if<PlugStep>(&step.action)) {
+                step_record("plug " + plug->id + " (" + plug->model + ")");
+                usb::DeviceParams params;
+                params.numbers = plug->numbers;
+                params.strings = plug->strings;
+                auto plugged = lab.plug(plug->id, plug->model, params);
+                if (!plugged) {
+                    fail(step.where, "plug " + plug->id + ": " + plugged.error().message);
+                    aborted = true;
+                }
+            } else if (auto const* unplug = std::get_if<UnplugStep>(&step.action)) {
+                step_record("unplug " + unplug->id);
+                auto unplugged = lab.unplug(unplug->id);
+                if (!unplugged) {
+                    fail(step.where, "unplug " + unplug->id + ": " + unplugged.error().message);
+                    aborted = true;
+                }
+            } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
+                step_record("run " + std::to_string(run->duration / 1000) + "us");
+                lab.run_for(run->duration);
+            } else if (auto const* ioreg = std::get_if<IoregStep>(&step.action)) {
+                step_record("ioreg");
+                if (options.print && options.verbosity != Verbosity::Quiet)
+                    options.print(format_ioreg(lab.kernel().registry(), IoregOptions { ioreg->properties, false }));
+            } else if (auto const* expect = std::get_if<ExpectStep>(&step.action)) {
+                ++result.expectations;
+                std::string found = check(lab, *expect);
+                if (!found.empty() && expect->within) {
+                    VirtualTime deadline = lab.now() + *expect->within;
+                    lab.scheduler().run_until([&] { return check(lab, *expect).empty(); }, deadline);
+                    found = check(lab, *expect);
+                }
+                if (found.empty()) {
+                    lab.trace().emit(expect_passed, "scenario", "steps", "", { TraceField::text("expect", describe(*expect)) });
+                } else {
+                    ++result.expectations_failed;
+                    lab.trace().emit(expect_failed, "scenario", "steps", "",
+                        { TraceField::text("expect", describe(*expect)), TraceField::text("found", found) });
+                    fail(step.where, "expected " + describe(*expect) + "; " + found + " (at " + format_time(lab.now()) + ")");
+                }
+            }
+        }
+        result.end_time = lab.now();
+        if (options.at_end)
+            options.at_end(lab);
+        // The Lab's destructor tears down servers and devices; their records are part of the run.
+    }
+    result.passed = result.failures.empty();
+    return result;
+}
+
+} // namespace dextlab::lab
