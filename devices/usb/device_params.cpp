@@ -67,6 +67,8 @@ ErrorOr<void> check_param_names(std::string_view model, DeviceParams const& para
     };
     for (auto const& [key, value] : params.numbers)
         TRY(check(key, true));
+    for (auto const& [key, value] : params.durations)
+        TRY(check(key, true));
     for (auto const& [key, value] : params.strings)
         TRY(check(key, false));
     return {};
@@ -84,6 +86,16 @@ ErrorOr<uint64_t> number_param(std::string_view model, DeviceParams const& param
 
 ErrorOr<uint64_t> milliseconds_param(std::string_view model, DeviceParams const& params, std::string const& key, NumberRange range)
 {
+    if (auto given = params.durations.find(key); given != params.durations.end()) {
+        std::string shown = std::to_string(given->second) + "ns";
+        if (given->second % 1_ms != 0)
+            return param_error(model, key, "is " + shown + "; write a whole number of milliseconds such as "
+                    + format_number(range.fallback, false) + "ms");
+        uint64_t const milliseconds = given->second / 1_ms;
+        if (milliseconds < range.min || milliseconds > range.max)
+            return out_of_range(model, key, std::to_string(milliseconds) + "ms", range, "ms");
+        return milliseconds;
+    }
     if (auto text = params.strings.find(key); text != params.strings.end()) {
         Duration duration = 0;
         if (!parse_duration(text->second, duration) || duration % 1_ms != 0)

@@ -87,9 +87,11 @@ public:
 };
 
 // Parameters for creating a device model, as written in a scenario's plug step
-// (`vid: 0x1209, pid: 0x0001, interval: 1ms`). Numbers and strings are kept apart.
+// (`vid: 0x1209, pid: 0x0001, interval: 1ms`). Numbers, durations and strings are kept apart,
+// so a model knows whether `interval` was written with a unit.
 struct DeviceParams {
     std::map<std::string, uint64_t> numbers;
+    std::map<std::string, Duration> durations; // in ns
     std::map<std::string, std::string> strings;
     uint64_t seed { 0 }; // from the scenario seed and the device id
 };

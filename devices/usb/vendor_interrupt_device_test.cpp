@@ -398,6 +398,14 @@ TEST_CASE("vendor-interrupt parameter validation names the parameter and the all
         == "vendor-interrupt: parameter 'interval' is \"1500us\"; write a whole number of milliseconds such as \"1ms\"");
     CHECK(error_for(with_string("interval", "300ms")) == "vendor-interrupt: parameter 'interval' is \"300ms\"; allowed range is 1ms..255ms");
     CHECK(error_for(with_string("product", "bad \xff")).find("'product' is not valid UTF-8") != std::string::npos);
+    // A duration written with a unit in a scenario arrives in `durations`, in ns.
+    DeviceParams timed;
+    timed.durations["interval"] = 1500_us;
+    CHECK(error_for(timed) == "vendor-interrupt: parameter 'interval' is 1500000ns; write a whole number of milliseconds such as 1ms");
+    timed.durations["interval"] = 300_ms;
+    CHECK(error_for(timed) == "vendor-interrupt: parameter 'interval' is 300ms; allowed range is 1ms..255ms");
+    timed.durations["interval"] = 4_ms;
+    CHECK(VendorInterruptDevice::create(timed).has_value());
     CHECK(error_for(with_string("serial", std::string(127, '7'))).find("'serial' is 127 UTF-16 units long") != std::string::npos);
 
     auto ok = VendorInterruptDevice::parse_options(with_string("interval", "2000us"));

@@ -668,7 +668,7 @@ ErrorOr<void> ScenarioParser::parse_plug_parameter(Field const& field, PlugStep&
         return error(scalar.at, "plug parameter " + in_quotes(field.key) + ": " + in_quotes(text)
             + " is neither a number (1209, 0x1209) nor a duration (1ms; units ns, us, ms, s); quote it if it is text");
     }
-    plug.numbers[field.key] = duration;
+    plug.durations[field.key] = duration;
     return {};
 }
 

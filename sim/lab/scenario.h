@@ -32,12 +32,13 @@ struct Comparison {
 };
 
 // plug: {id: dev0, device: vendor-interrupt, vid: 0x1209, pid: 0x0001, interval: 1ms}
-// Every key other than id and device is a device-model parameter: numbers (hex or decimal, or a
-// duration, stored in ns) go to `numbers`, quoted strings to `strings`. The model validates them.
+// Every key other than id and device is a device-model parameter: numbers (hex or decimal) go to
+// `numbers`, durations with a unit to `durations` (ns), strings to `strings`. The model validates them.
 struct PlugStep {
     std::string id;
     std::string model;
     std::map<std::string, uint64_t> numbers;
+    std::map<std::string, Duration> durations; // written with a unit; in ns
     std::map<std::string, std::string> strings;
     std::map<std::string, SourceLocation> param_locations; // where each parameter was written
 };

@@ -187,6 +187,7 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
                 step_record("plug " + plug->id + " (" + plug->model + ")");
                 usb::DeviceParams params;
                 params.numbers = plug->numbers;
+                params.durations = plug->durations;
                 params.strings = plug->strings;
                 auto plugged = lab.plug(plug->id, plug->model, params);
                 if (!plugged) {

@@ -81,7 +81,8 @@ TEST_CASE("the documented example parses into its steps")
     CHECK(scenario.steps[0].where.to_string() == "t.yaml:6:5");
     CHECK(plug.id == "dev0");
     CHECK(plug.model == "vendor-interrupt");
-    CHECK(plug.numbers == std::map<std::string, uint64_t> { { "vid", 0x1209 }, { "pid", 1 }, { "interval", 1_ms } });
+    CHECK(plug.numbers == std::map<std::string, uint64_t> { { "vid", 0x1209 }, { "pid", 1 } });
+    CHECK(plug.durations == std::map<std::string, Duration> { { "interval", 1_ms } });
     CHECK(plug.strings.empty());
     CHECK(plug.param_locations.size() == 3);
     CHECK(plug.param_locations.at("vid").to_string() == "t.yaml:6:48");
@@ -197,11 +198,13 @@ TEST_CASE("plug parameters: hex, decimal, durations and strings")
     CHECK(plug.numbers.at("max") == UINT64_MAX);
     CHECK(plug.numbers.at("zero") == 0);
     CHECK(plug.numbers.at("dec") == 4660);
-    CHECK(plug.numbers.at("a") == 250);
-    CHECK(plug.numbers.at("b") == 3_us);
-    CHECK(plug.numbers.at("c") == 1_ms);
-    CHECK(plug.numbers.at("e") == 2_s);
-    CHECK(plug.numbers.size() == 9);
+    CHECK(plug.durations.at("a") == 250);
+    CHECK(plug.durations.at("b") == 3_us);
+    CHECK(plug.durations.at("c") == 1_ms);
+    CHECK(plug.durations.at("e") == 2_s);
+    CHECK_FALSE(plug.numbers.contains("c"));
+    CHECK(plug.numbers.size() == 5);
+    CHECK(plug.durations.size() == 4);
     // Quoted values are text even when they look like numbers: the author said so.
     CHECK(plug.strings == std::map<std::string, std::string> { { "label", "hello" }, { "speed", "full-speed" }, { "qhex", "0x10" }, { "qnum", "010" } });
     CHECK(plug.param_locations.size() == 13);
