@@ -99,6 +99,11 @@ std::vector<UserServer const*> Kernel::servers() const
     return out;
 }
 
+bool Kernel::any_server_running() const
+{
+    return std::any_of(m_servers.begin(), m_servers.end(), [](auto const& entry) { return entry.second->running(); });
+}
+
 UserServer* Kernel::server_by_tag(uint64_t tag)
 {
     for (auto& [name, server] : m_servers) {
@@ -263,9 +268,13 @@ void Kernel::terminate(RegistryEntry& entry)
     if (!entry.active)
         return;
     entry.active = false;
+    // Busy while its clients terminate (ioreg's busy count): a client finishing synchronously
+    // must not finalize this entry under our feet; we finalize it below.
+    ++entry.busy;
     auto children = entry.children;
     for (auto* child : children)
         terminate(*child);
+    --entry.busy;
     if (auto* service = dynamic_cast<UserService*>(&entry)) {
         service->terminating = true;
         if (service->state == ServiceState::Started) {
@@ -332,7 +341,7 @@ void Kernel::finalize(RegistryEntry& entry)
         in->pipes.clear();
     }
     m_objects.destroy(entry.id());
-    if (parent && parent != &m_root && !parent->active && parent->children.empty())
+    if (parent && parent != &m_root && !parent->active && parent->busy == 0 && parent->children.empty())
         finalize(*parent);
 }
 
@@ -396,7 +405,7 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
     std::string const name = it->second.name;
     it->second.scheduled = false;
     it->second.running = true;
-    m_trace.emit(tp::queue_run, server->display_name(), name, "", {}, TracePhase::Begin);
+    m_trace.emit(tp::queue_run, server->display_name(), name, name, {}, TracePhase::Begin);
     auto reply = server->send(ipc::Message::make(ipc::MessageKind::RunQueueItem, queue_id));
     uint64_t remaining = 0;
     if (reply) {
@@ -405,7 +414,7 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
         auto left = reader.u64();
         remaining = status && left ? left.value() : 0;
     }
-    m_trace.emit(tp::queue_run, server->display_name(), name, "", { TraceField::dec("remaining", remaining) }, TracePhase::End);
+    m_trace.emit(tp::queue_run, server->display_name(), name, name, { TraceField::dec("remaining", remaining) }, TracePhase::End);
     // The item may have ended the server (its last service released) or freed the queue.
     server = server_by_tag(server_tag);
     if (!server || !server->running())
@@ -444,7 +453,7 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
         q.name = name.value();
         q.owner = owner.value();
         q.pending = pending.value();
-        m_trace.emit(tp::queue_enqueue, server.display_name(), q.name, "", { TraceField::dec("pending", q.pending) });
+        m_trace.emit(tp::queue_enqueue, server.display_name(), q.name, q.name, { TraceField::dec("pending", q.pending) });
         if (!q.running)
             schedule_queue(server, message.header.target, m_timing.queue_dispatch);
         return ipc::make_reply(kr::Success);

@@ -43,6 +43,8 @@ public:
     ErrorOr<void> plug_usb(std::string const& id, std::unique_ptr<usb::UsbDevice> device);
     ErrorOr<void> unplug_usb(std::string const& id);
     bool is_plugged(std::string const& id) const { return m_usb->is_plugged(id); }
+    std::vector<std::string> plugged_devices() const { return m_usb->plugged(); }
+    bool any_server_running() const;
 
     // Read-only views for the lab (expectations, ioreg, the GUI).
     RegistryEntry const& registry() const { return m_root; }

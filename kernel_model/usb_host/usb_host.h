@@ -39,6 +39,13 @@ public:
     ErrorOr<void> plug(std::string const& id, std::unique_ptr<usb::UsbDevice> device);
     ErrorOr<void> unplug(std::string const& id);
     bool is_plugged(std::string const& id) const { return m_devices.contains(id); }
+    std::vector<std::string> plugged() const
+    {
+        std::vector<std::string> ids;
+        for (auto const& [id, nub] : m_devices)
+            ids.push_back(id);
+        return ids;
+    }
     usb::UsbDevice* device(std::string const& id) const;
 
     // Serves a call from a dext on a USB object. Returns false if `msgid` is not a USB method.

@@ -50,7 +50,20 @@ Lab::Lab(LabOptions options)
         [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
 }
 
-Lab::~Lab() { m_kernel.reset(); }
+Lab::~Lab()
+{
+    shut_down();
+    m_kernel.reset();
+}
+
+void Lab::shut_down(Duration limit)
+{
+    if (!m_kernel)
+        return;
+    for (auto const& id : m_kernel->plugged_devices())
+        (void)m_kernel->unplug_usb(id); // cannot fail: the id comes from the kernel's own list
+    m_scheduler.run_until([this] { return !m_kernel->any_server_running(); }, m_scheduler.now() + limit);
+}
 
 ErrorOr<void> Lab::load_dext(std::string const& name)
 {

@@ -41,6 +41,10 @@ public:
 
     void run_for(Duration duration) { m_scheduler.run_until(m_scheduler.now() + duration); }
 
+    // Unplugs every device and runs until every server has exited (or `limit` of virtual time
+    // passed, for a dext whose Stop never completes). The destructor does this too.
+    void shut_down(Duration limit = 1_s);
+
     // Lines dexts logged so far (os_log, IOLog), with their process.
     struct LogLine {
         VirtualTime time;
