@@ -24,10 +24,10 @@ constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Sto
     "IOUSBHostPipe::CompleteAsyncIO" };
 } // namespace
 
-Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, DextSideFactory dext_side_factory, KernelTiming timing)
+Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing)
     : m_scheduler(scheduler)
     , m_trace(trace)
-    , m_dext_side_factory(std::move(dext_side_factory))
+    , m_launcher(std::move(launcher))
     , m_timing(timing)
 {
     m_root.name = "Root";
@@ -252,6 +252,8 @@ void Kernel::deliver_start(UserService& service)
 
 void Kernel::service_failed(UserService& service, std::string const& why)
 {
+    if (!service.server->death().empty())
+        return; // the death handler takes the whole server's services down
     trace_service(tp::service_warning, service, { TraceField::text("what", why) });
     service.state = ServiceState::Failed;
     service.active = false;
@@ -371,15 +373,83 @@ void Kernel::maybe_exit_server(UserServer& server)
             m_trace.emit(tp::server_leak, s->display_name(), "lifecycle", s->name(), { TraceField::text("object", leak) });
         m_trace.emit(tp::server_exit, s->display_name(), "lifecycle", s->name(),
             { TraceField::dec("leaked", leaks.size()) });
-        // Buffers die with the process that asked for them.
-        for (uint64_t id : m_objects.ids_where([tag](KernelObject const& o) {
-                 auto const* b = dynamic_cast<BufferDescriptor const*>(&o);
-                 return b && b->server_tag == tag;
-             })) {
-            s->unshare_region(id);
-            m_objects.destroy(id);
-        }
+        destroy_buffers_of(*s);
     });
+}
+
+// Buffers die with the process that asked for them.
+void Kernel::destroy_buffers_of(UserServer& server)
+{
+    uint64_t tag = server.tag();
+    for (uint64_t id : m_objects.ids_where([tag](KernelObject const& o) {
+             auto const* b = dynamic_cast<BufferDescriptor const*>(&o);
+             return b && b->server_tag == tag;
+         })) {
+        server.unshare_region(id);
+        m_objects.destroy(id);
+    }
+}
+
+// ---- crashes: a dead dext process takes only its own services with it ----
+
+ErrorOr<void> Kernel::crash_dext(std::string const& bundle_name, std::string const& how)
+{
+    auto it = m_servers.find(bundle_name);
+    if (it == m_servers.end())
+        return Error::with("no dext named " + bundle_name + " is loaded");
+    if (!it->second->running())
+        return Error::with("dext " + bundle_name + " has no running server to crash (nothing matched it yet?)");
+    it->second->inject_fault(how);
+    return {};
+}
+
+void Kernel::server_died(UserServer& server)
+{
+    // Handled in its own event: the death may surface deep inside another operation.
+    uint64_t tag = server.tag();
+    m_scheduler.schedule_after(0, [this, tag] { handle_server_death(tag); });
+}
+
+void Kernel::handle_server_death(uint64_t server_tag)
+{
+    auto* server = server_by_tag(server_tag);
+    if (!server || server->death().empty())
+        return;
+    m_trace.emit(tp::server_crash, server->display_name(), "lifecycle", server->name(),
+        { TraceField::text("reason", server->death()), TraceField::dec("crashes", static_cast<uint64_t>(server->crashes() + 1)) });
+    // Its services leave the registry without Stop (there is no process to run it); what they
+    // provided to others terminates normally, clients first.
+    std::vector<uint64_t> providers;
+    for (uint64_t id : std::vector<uint64_t>(server->services().begin(), server->services().end())) {
+        auto* service = m_objects.find_as<UserService>(id);
+        if (!service)
+            continue;
+        if (service->provider && service->provider->active)
+            providers.push_back(service->provider->id());
+        service->state = ServiceState::Failed;
+        service->active = false;
+        ++service->busy;
+        for (auto* child : std::vector<RegistryEntry*>(service->children))
+            terminate(*child);
+        --service->busy;
+        m_usb->close_everything_of(id);
+        trace_service(tp::service_warning, *service, { TraceField::text("what", "terminated: its server " + server->death()) });
+        finalize(*service);
+    }
+    destroy_buffers_of(*server);
+    server->forget_dead_process();
+    // The kernel relaunches on the next match, after a backoff that doubles with each crash.
+    if (server->crashes() > m_timing.relaunch_limit)
+        return;
+    Duration backoff = m_timing.relaunch_backoff << std::min(server->crashes() - 1, 10);
+    for (uint64_t nub_id : providers) {
+        m_trace.emit(tp::server_rematch, server->display_name(), "lifecycle", server->name(),
+            { TraceField::dec("nub", nub_id), TraceField::dec("after_us", backoff / 1000) });
+        m_scheduler.schedule_after(backoff, [this, nub_id] {
+            if (auto* nub = m_objects.find_as<RegistryEntry>(nub_id); nub && nub->active)
+                match(*nub);
+        });
+    }
 }
 
 // ---- dext queues ----

@@ -24,6 +24,8 @@ namespace dextlab::kernel {
 struct KernelTiming {
     Duration queue_dispatch { 2_us }; // from work arriving on a dext queue to the item running
     Duration queue_next_item { 1_us }; // between two items of the same queue
+    Duration relaunch_backoff { 1_ms }; // after a crash, doubled for each further crash
+    int relaunch_limit { 1000 };        // like the dextrelaunch boot-arg's default
 };
 
 // One installed personality, as the catalogue files it.
@@ -34,7 +36,7 @@ struct CatalogueEntry {
 
 class Kernel final : public UsbHostDelegate {
 public:
-    Kernel(Scheduler& scheduler, TraceBus& trace, DextSideFactory dext_side_factory, KernelTiming timing = {});
+    Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing = {});
     ~Kernel() override;
 
     // Adds the bundle's personalities to the catalogue (they match devices plugged from now on).
@@ -52,6 +54,11 @@ public:
     UserServer const* server_for_bundle(std::string const& bundle_name) const;
     std::vector<UserServer const*> servers() const;
     std::vector<CatalogueEntry> const& catalogue() const { return m_catalogue; }
+
+    // Makes a dext's server fail on purpose (the scenario `crash` step).
+    ErrorOr<void> crash_dext(std::string const& bundle_name, std::string const& how);
+    // A server's dext side died: its services terminate, its providers rematch after a backoff.
+    void server_died(UserServer& server);
 
     // Messages from a dext (UserServer forwards them here).
     ipc::Message handle_from_dext(UserServer& server, ipc::Message const& message);
@@ -84,13 +91,15 @@ private:
     ipc::Message handle_service_call(UserServer& server, UserService& service, ipc::Message const& message);
     void handle_invoke_done(UserServer& server, ipc::Message const& message);
     void handle_release_proxy(UserServer& server, uint64_t id);
+    void handle_server_death(uint64_t server_tag);
+    void destroy_buffers_of(UserServer& server);
     UserServer* server_by_tag(uint64_t tag);
     std::string method_name(uint64_t msgid) const;
     void trace_service(TracePoint const& point, UserService const& service, std::vector<TraceField> fields = {});
 
     Scheduler& m_scheduler;
     TraceBus& m_trace;
-    DextSideFactory m_dext_side_factory;
+    ipc::DextLauncher m_launcher;
     KernelTiming m_timing;
     ObjectTable m_objects;
     RegistryRoot m_root;

@@ -17,6 +17,8 @@ inline constexpr TracePoint server_launch { "dext_server_launch", TraceCategory:
 inline constexpr TracePoint server_exit { "dext_server_exit", TraceCategory::Lifecycle };           // server, leaked
 inline constexpr TracePoint server_leak { "dext_object_leaked", TraceCategory::Lifecycle };         // class
 inline constexpr TracePoint server_error { "dext_server_error", TraceCategory::Lifecycle };         // what
+inline constexpr TracePoint server_crash { "dext_server_crash", TraceCategory::Lifecycle };         // reason, crashes
+inline constexpr TracePoint server_rematch { "dext_server_rematch", TraceCategory::Lifecycle };     // nub, after
 inline constexpr TracePoint service_init { "service_init", TraceCategory::Lifecycle };              // class
 inline constexpr TracePoint service_start { "service_start", TraceCategory::Lifecycle };            // provider
 inline constexpr TracePoint service_started { "service_started", TraceCategory::Lifecycle };        // status

@@ -28,6 +28,7 @@ char const* to_string(MessageKind kind)
     case MessageKind::ReleaseObject: return "ReleaseObject";
     case MessageKind::Census: return "Census";
     case MessageKind::Crash: return "Crash";
+    case MessageKind::ShareRegion: return "ShareRegion";
     case MessageKind::Call: return "Call";
     case MessageKind::QueueWork: return "QueueWork";
     case MessageKind::Log: return "Log";

@@ -24,7 +24,8 @@ enum class MessageKind : uint16_t {
     RunQueueItem = 4,  // target: queue id; run one pending item
     ReleaseObject = 5, // target: object id; the kernel drops its reference
     Census = 6,        // reply: live objects of the server (class names)
-    Crash = 7,         // make the server fail on purpose (scenario step; models a fatal signal)
+    Crash = 7,         // payload: str how (segv|abort|exit|hang): the host process fails on purpose
+    ShareRegion = 8,   // target: region id; payload: u64 size; the region's fd travels beside it
     // dext -> kernel
     Call = 32,         // target: kernel object (0 = the kernel itself); msgid: method; payload: arguments
     QueueWork = 33,    // target: queue id; payload: str queue name, u64 owner object, u64 pending count

@@ -1,15 +1,18 @@
+// The generic part of passive matching and the dispatch to the family rules.
+//
+// Source: xnu iokit/Kernel/IOService.cpp, IOService::matchPassive and matchInternal (reference
+// 4.1): generic keys first, the first failure stops; then the family's matchPropertyTable with
+// the score preset from IOProbeScore; then IOParentMatch, a nested table that must match the
+// nub's provider or any provider above it (matchPassive walks getProvider() up to the root).
+
 #include "matching.h"
 
+#include <algorithm>
 #include <array>
 
 namespace dextlab::kernel {
 
-namespace {
-
-// The USB keys the family's matchPropertyTable looks at ([SDK] IOUSBHostFamilyDefinitions.h).
-constexpr std::array kUsbKeys = { "idVendor", "idProduct", "idProductMask", "idProductArray", "bcdDevice", "bDeviceClass",
-    "bDeviceSubClass", "bDeviceProtocol", "bConfigurationValue", "bInterfaceClass", "bInterfaceSubClass",
-    "bInterfaceProtocol", "bInterfaceNumber" };
+namespace matching_detail {
 
 Property const* find(PropertyDict const& dict, std::string const& key)
 {
@@ -19,58 +22,282 @@ Property const* find(PropertyDict const& dict, std::string const& key)
 
 std::string describe(Property const* p) { return p ? p->to_ioreg_text(true) : "(absent)"; }
 
-// Compares one USB key. A string "*" is IOKit's wildcard: it matches and is counted so the
-// winning row can be charged 1000 per wildcard (legacy IOUSBDevice::matchPropertyTable).
-struct UsbKeys {
-    PropertyDict const& table;
-    RegistryEntry const& nub;
-    int wildcards { 0 };
-    int masked { 0 };
+} // namespace matching_detail
 
-    bool exists(char const* key) const { return find(table, key) != nullptr; }
+using namespace matching_detail;
 
-    bool matches(char const* key)
+namespace {
+
+// The USB keys the family's matchPropertyTable looks at ([SDK] IOUSBHostFamilyDefinitions.h).
+constexpr std::array kUsbKeys = { "idVendor", "idProduct", "idProductMask", "idProductArray", "bcdDevice", "bDeviceClass",
+    "bDeviceSubClass", "bDeviceProtocol", "bConfigurationValue", "bInterfaceClass", "bInterfaceSubClass",
+    "bInterfaceProtocol", "bInterfaceNumber" };
+
+// The keys IOService::matchInternal counts as done. When a table holds nothing else the family
+// is not asked ("don't call family if we've done all the entries in the table").
+constexpr std::array kGenericKeys = { "IOProviderClass", "IONameMatch", "IOLocationMatch", "IOPropertyMatch",
+    "IOPropertyExistsMatch", "IOPathMatch", "IORegistryEntryID", "IOMatchedServiceCountMatch", "BSD Name", "BSD Major",
+    "BSD Minor", "BSD Unit" };
+
+constexpr std::array kHidClasses = { "IOHIDDevice", "IOHIDInterface", "IOHIDEventService" };
+
+bool has_non_generic_key(PropertyDict const& table)
+{
+    return std::any_of(table.begin(), table.end(), [](auto const& kv) {
+        return std::none_of(kGenericKeys.begin(), kGenericKeys.end(), [&](char const* g) { return kv.first == g; });
+    });
+}
+
+bool has_usb_key(PropertyDict const& table)
+{
+    return std::any_of(kUsbKeys.begin(), kUsbKeys.end(), [&](char const* k) { return table.contains(k); });
+}
+
+// A string, or an array of strings: does any element satisfy `accept`?
+template<typename Accept>
+bool any_string(Property const& value, Accept accept)
+{
+    if (value.is_string())
+        return accept(value.as_string());
+    if (!value.is_array())
+        return false;
+    return std::any_of(value.as_array().begin(), value.as_array().end(),
+        [&](Property const& p) { return p.is_string() && accept(p.as_string()); });
+}
+
+class TableMatcher {
+public:
+    TableMatcher(PropertyDict const& table, NubFacts const& nub)
+        : m_table(table)
+        , m_nub(nub)
+        , m_entry(nub.entry)
     {
-        auto const* want = find(table, key);
-        if (!want)
-            return false;
-        if (want->is_string() && want->as_string() == "*") {
-            ++wildcards;
-            return true;
-        }
-        auto const* have = nub.property(key);
-        return have && *want == *have;
     }
 
-    // idProduct, or failing that idProductArray (any element), or idProductMask.
-    bool product_matches()
+    // `top_level`: a personality (IOProviderClass required) rather than a nested IOParentMatch table.
+    MatchResult run(bool top_level);
+
+private:
+    bool provider_class(bool top_level);
+    bool name_match();
+    bool location_match();
+    bool property_match();
+    bool property_exists_match();
+    bool resource_match();
+    bool family();
+    bool parent_match();
+
+    void check(std::string key, Property const* want, std::string found, bool passed, std::string note = {})
     {
-        if (matches("idProduct"))
-            return true;
-        auto const* have = nub.property("idProduct");
-        if (!have || !have->is_number())
-            return false;
-        if (auto const* array = find(table, "idProductArray"); array && array->is_array()) {
-            for (auto const& element : array->as_array()) {
-                if (element.is_number() && element.as_number() == have->as_number())
-                    return true;
-            }
-        }
-        auto const* mask = find(table, "idProductMask");
-        auto const* want = find(table, "idProduct");
-        if (mask && mask->is_number() && want && want->is_number()
-            && (have->as_number() & mask->as_number()) == (want->as_number() & mask->as_number())) {
-            ++masked;
-            return true;
-        }
+        m_result.compared.push_back(KeyCheck { std::move(key), describe(want), std::move(found), passed, 0, std::move(note) });
+    }
+    bool fail(std::string key, std::string reason)
+    {
+        m_result.matched = false;
+        m_result.failed_key = std::move(key);
+        m_result.reason = std::move(reason);
         return false;
     }
-    bool product_given() const { return exists("idProduct") || exists("idProductArray"); }
 
-    bool absent_or_matches(char const* key) { return !exists(key) || matches(key); }
+    PropertyDict const& m_table;
+    NubFacts const& m_nub;
+    RegistryEntry const& m_entry;
+    MatchResult m_result;
 };
 
+bool TableMatcher::provider_class(bool top_level)
+{
+    // 1. IOProviderClass: the nub must be of that class or a subclass.
+    auto const* want = find(m_table, "IOProviderClass");
+    if (!want) {
+        if (!top_level)
+            return true;
+        check("IOProviderClass", want, m_nub.chain.front(), false);
+        return fail("IOProviderClass", "the personality has no IOProviderClass string");
+    }
+    bool ok = want->is_string() && m_nub.conforms_to(want->as_string());
+    check("IOProviderClass", want, m_nub.chain.front(), ok);
+    if (!ok)
+        return fail("IOProviderClass",
+            want->is_string() ? "wants " + want->as_string() + ", the nub is " + m_nub.chain.front()
+                              : "IOProviderClass must be a string, not " + std::string(want->type_name()));
+    return true;
+}
+
+bool TableMatcher::name_match()
+{
+    // 2. IONameMatch: a string or an array of strings, any equal to the nub's name.
+    auto const* want = find(m_table, "IONameMatch");
+    if (!want)
+        return true;
+    bool ok = any_string(*want, [&](std::string const& n) { return n == m_entry.name; });
+    check("IONameMatch", want, "\"" + m_entry.name + "\"", ok);
+    if (!ok)
+        return fail("IONameMatch", "no name in " + want->to_ioreg_text() + " equals the nub's name \"" + m_entry.name + "\"");
+    return true;
+}
+
+bool TableMatcher::location_match()
+{
+    // 3. IOLocationMatch (a string): equals the nub's location, the part after '@'.
+    auto const* want = find(m_table, "IOLocationMatch");
+    if (!want || !want->is_string())
+        return true;
+    bool ok = want->as_string() == m_entry.location;
+    check("IOLocationMatch", want, "\"" + m_entry.location + "\"", ok);
+    if (!ok)
+        return fail("IOLocationMatch", "IOLocationMatch " + want->to_ioreg_text() + " is not the nub's location \"" + m_entry.location + "\"");
+    return true;
+}
+
+bool TableMatcher::property_match()
+{
+    // 4. IOPropertyMatch: a dictionary, or an array of them (any one), every key equal.
+    auto const* want = find(m_table, "IOPropertyMatch");
+    if (!want)
+        return true;
+    auto dict_holds = [&](Property const& d) {
+        if (!d.is_dict())
+            return false;
+        return std::all_of(d.as_dict().begin(), d.as_dict().end(), [&](auto const& kv) {
+            auto const* have = m_entry.property(kv.first);
+            return have && *have == kv.second;
+        });
+    };
+    bool ok = want->is_array() ? std::any_of(want->as_array().begin(), want->as_array().end(), dict_holds) : dict_holds(*want);
+    // Found: the nub's values of the keys the first dictionary names.
+    std::string found;
+    Property const* first = want->is_array() ? (want->as_array().empty() ? nullptr : &want->as_array().front()) : want;
+    if (first && first->is_dict()) {
+        for (auto const& [key, value] : first->as_dict())
+            found += (found.empty() ? "" : ",") + ("\"" + key + "\"=" + describe(m_entry.property(key)));
+        found = "{" + found + "}";
+    }
+    check("IOPropertyMatch", want, found, ok);
+    if (!ok)
+        return fail("IOPropertyMatch", "the nub's properties " + found + " do not equal " + want->to_ioreg_text(true));
+    return true;
+}
+
+bool TableMatcher::property_exists_match()
+{
+    // 5. IOPropertyExistsMatch: a string or array; any named property exists.
+    auto const* want = find(m_table, "IOPropertyExistsMatch");
+    if (!want)
+        return true;
+    bool ok = any_string(*want, [&](std::string const& n) { return m_entry.property(n) != nullptr; });
+    check("IOPropertyExistsMatch", want, ok ? "present" : "(absent)", ok);
+    if (!ok)
+        return fail("IOPropertyExistsMatch", "none of " + want->to_ioreg_text() + " is a property of the nub");
+    return true;
+}
+
+bool TableMatcher::resource_match()
+{
+    // IOResourceMatch on a non-resource provider waits at start for the resource to be
+    // published (IOService::checkResources); the lab publishes only IOKit, so any other waits forever.
+    auto const* want = find(m_table, "IOResourceMatch");
+    if (!want)
+        return true;
+    bool ok = want->is_string() && want->as_string() == "IOKit";
+    check("IOResourceMatch", want, "IOKit", ok);
+    if (!ok)
+        return fail("IOResourceMatch", "resource " + want->to_ioreg_text() + " is never published in the lab (only IOKit is)");
+    return true;
+}
+
+bool TableMatcher::family()
+{
+    // 7. The family's matchPropertyTable, score preset from IOProbeScore.
+    int64_t probe = probe_score(m_table);
+    if (m_nub.hid && has_non_generic_key(m_table)) {
+        RegistryEntry const& owner = hid_owner(m_entry);
+        MatchResult hid = match_hid(m_table, owner, m_entry.conforms_to("IOHIDDevice"));
+        for (auto& c : hid.compared)
+            m_result.compared.push_back(std::move(c));
+        if (!hid.matched)
+            return fail(hid.failed_key, hid.reason);
+        m_result.score = hid.score;
+        m_result.rule = hid.rule;
+        m_result.reason = hid.reason;
+        return true;
+    }
+    // USB rules apply only when the table names a USB key (IOUSBHostFamily is closed; a table
+    // without USB keys keeps its IOProbeScore, as the legacy family did).
+    if ((m_nub.usb_device || m_nub.usb_interface) && has_usb_key(m_table)) {
+        MatchResult usb = match_usb(m_table, m_entry, m_nub.usb_interface);
+        for (auto& c : usb.compared)
+            m_result.compared.push_back(std::move(c));
+        if (!usb.matched)
+            return fail(usb.failed_key, usb.reason);
+        // IOProbeScore is added; 10000 or more counts as 9000 (legacy IOUSBDevice::matchPropertyTable).
+        m_result.score = usb.score + (probe >= 10000 ? 9000 : probe);
+        m_result.rule = usb.rule;
+        m_result.reason = usb.reason;
+        return true;
+    }
+    m_result.score = probe;
+    m_result.rule = "generic keys";
+    m_result.reason = "matched on generic keys, score = IOProbeScore";
+    return true;
+}
+
+bool TableMatcher::parent_match()
+{
+    // 8. IOParentMatch: the nested table must match the nub's provider or one above it.
+    auto const* want = find(m_table, "IOParentMatch");
+    if (!want)
+        return true;
+    if (!want->is_dict()) {
+        check("IOParentMatch", want, "", false);
+        return fail("IOParentMatch", "IOParentMatch must be a dictionary, not " + std::string(want->type_name()));
+    }
+    std::string closest;
+    for (RegistryEntry const* ancestor = m_entry.parent; ancestor && ancestor->parent; ancestor = ancestor->parent) {
+        NubFacts facts(*ancestor);
+        MatchResult nested = TableMatcher(want->as_dict(), facts).run(false);
+        if (nested.matched) {
+            check("IOParentMatch", want, ancestor->name + " (" + facts.chain.front() + ")", true, "matched by ancestor " + facts.chain.front());
+            return true;
+        }
+        if (closest.empty())
+            closest = ancestor->name + " (" + facts.chain.front() + "): " + nested.reason;
+    }
+    check("IOParentMatch", want, closest.empty() ? "(no provider)" : closest, false);
+    return fail("IOParentMatch", "no provider above the nub matches " + want->to_ioreg_text(true)
+            + (closest.empty() ? "; the nub has no provider" : "; the nearest, " + closest));
+}
+
+MatchResult TableMatcher::run(bool top_level)
+{
+    bool ok = provider_class(top_level) && name_match() && location_match() && property_match() && property_exists_match()
+        && resource_match() && family() && parent_match();
+    m_result.matched = ok;
+    if (!ok)
+        m_result.score = 0;
+    return m_result;
+}
+
 } // namespace
+
+size_t MatchResult::keys_passed() const
+{
+    return static_cast<size_t>(std::count_if(compared.begin(), compared.end(), [](KeyCheck const& c) { return c.passed; }));
+}
+
+NubFacts::NubFacts(RegistryEntry const& nub)
+    : entry(nub)
+    , chain(nub.class_chain())
+{
+    usb_device = conforms_to("IOUSBHostDevice");
+    usb_interface = conforms_to("IOUSBHostInterface");
+    hid = std::any_of(kHidClasses.begin(), kHidClasses.end(), [&](char const* c) { return conforms_to(c); });
+}
+
+bool NubFacts::conforms_to(std::string_view class_name) const
+{
+    return std::find(chain.begin(), chain.end(), class_name) != chain.end();
+}
 
 std::string match_category(PropertyDict const& personality)
 {
@@ -78,165 +305,21 @@ std::string match_category(PropertyDict const& personality)
     return category && category->is_string() ? category->as_string() : "IODefaultMatchCategory";
 }
 
-MatchResult match_usb(PropertyDict const& personality, RegistryEntry const& nub, bool interface)
+int64_t probe_score(PropertyDict const& personality)
 {
-    // QA1076 and the legacy IOUSBDevice/IOUSBInterface::matchPropertyTable give this table; the
-    // first row that holds wins. Interface rows 1-2 also need the configuration and interface
-    // numbers; the class rows must not name them.
-    UsbKeys k { personality, nub };
-    char const* cls = interface ? "bInterfaceClass" : "bDeviceClass";
-    char const* sub = interface ? "bInterfaceSubClass" : "bDeviceSubClass";
-    char const* proto = interface ? "bInterfaceProtocol" : "bDeviceProtocol";
-    char const* kind = interface ? "USB interface" : "USB device";
-    bool class_ok = k.absent_or_matches(cls) && k.absent_or_matches(sub) && k.absent_or_matches(proto);
-    bool numbers_ok = !interface || (k.matches("bConfigurationValue") && k.matches("bInterfaceNumber"));
-    bool numbers_absent = !interface || (!k.exists("bConfigurationValue") && !k.exists("bInterfaceNumber"));
-    bool vendor = k.matches("idVendor");
-    bool product = k.product_matches();
+    auto const* p = find(personality, "IOProbeScore");
+    return p && p->is_number() ? static_cast<int64_t>(static_cast<int32_t>(p->as_number())) : 0;
+}
 
-    MatchResult result;
-    auto pick = [&](int64_t score, std::string rule) {
-        result.matched = true;
-        result.score = score - 1000 * k.wildcards - 500 * k.masked;
-        result.rule = std::string(kind) + ": " + rule + " (" + std::to_string(score) + ")";
-        result.reason = "matched " + result.rule;
-        return result;
-    };
-
-    if (vendor && product && k.matches("bcdDevice") && class_ok && numbers_ok)
-        return pick(100000, "idVendor+idProduct+bcdDevice");
-    if (vendor && product && k.absent_or_matches("bcdDevice") && class_ok && numbers_ok)
-        return pick(90000, "idVendor+idProduct");
-
-    auto const* device_class = nub.property(cls);
-    bool vendor_specific = device_class && device_class->is_number() && device_class->as_number() == 0xff;
-    if (vendor_specific) {
-        bool base = vendor && k.absent_or_matches(cls) && !k.exists("bcdDevice") && !k.product_given() && numbers_absent;
-        if (base && k.matches(sub) && k.matches(proto))
-            return pick(80000, std::string("idVendor+") + sub + "+" + proto);
-        if (base && k.matches(sub) && !k.exists(proto))
-            return pick(70000, std::string("idVendor+") + sub);
-    } else {
-        bool base = !k.exists("bcdDevice") && !k.exists("idVendor") && !k.product_given() && numbers_absent;
-        if (base && k.matches(cls) && k.matches(sub) && k.matches(proto))
-            return pick(60000, std::string(cls) + "+" + sub + "+" + proto);
-        if (base && k.matches(cls) && k.matches(sub) && !k.exists(proto))
-            return pick(50000, std::string(cls) + "+" + sub);
-    }
-
-    // Name the first key that kept the best row from holding, for the explanation.
-    for (char const* key : { "idVendor", "idProduct", "bcdDevice", "bConfigurationValue", "bInterfaceNumber", cls, sub, proto }) {
-        if (!interface && (std::string(key) == "bConfigurationValue" || std::string(key) == "bInterfaceNumber"))
-            continue;
-        bool failed = std::string(key) == "idProduct" ? (k.product_given() && !product) : (k.exists(key) && !k.matches(key));
-        if (failed) {
-            result.failed_key = key;
-            result.reason = std::string(key) + ": personality wants " + describe(find(personality, key)) + ", the "
-                + (interface ? "interface" : "device") + " has " + describe(nub.property(key));
-            return result;
-        }
-    }
-    result.failed_key = "USB key combination";
-    result.reason = std::string("no row of the ") + kind
-        + " matching table applies to this combination of keys (e.g. idVendor without idProduct on a non-vendor-specific "
-          "class, or bInterfaceNumber with class keys); see docs/matching.md";
-    return result;
+MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub)
+{
+    return TableMatcher(personality, nub).run(true);
 }
 
 MatchResult match_personality(PropertyDict const& personality, RegistryEntry const& nub)
 {
-    MatchResult result;
-    auto fail = [&](std::string key, std::string reason) {
-        result.matched = false;
-        result.failed_key = std::move(key);
-        result.reason = std::move(reason);
-        return result;
-    };
-
-    // 1. IOProviderClass: the nub must be of that class or a subclass.
-    auto const* provider_class = find(personality, "IOProviderClass");
-    if (!provider_class || !provider_class->is_string())
-        return fail("IOProviderClass", "the personality has no IOProviderClass string");
-    if (!nub.conforms_to(provider_class->as_string()))
-        return fail("IOProviderClass", "wants " + provider_class->as_string() + ", the nub is " + nub.class_name());
-
-    // 2. IONameMatch: a string or an array of strings, any equal to the nub's name.
-    if (auto const* name_match = find(personality, "IONameMatch")) {
-        bool any = false;
-        if (name_match->is_string())
-            any = name_match->as_string() == nub.name;
-        else if (name_match->is_array()) {
-            for (auto const& n : name_match->as_array())
-                any = any || (n.is_string() && n.as_string() == nub.name);
-        }
-        if (!any)
-            return fail("IONameMatch", "no name in " + name_match->to_ioreg_text() + " equals the nub's name \"" + nub.name + "\"");
-    }
-
-    // 4. IOPropertyMatch: a dictionary, or an array of them (any one), every key equal.
-    if (auto const* property_match = find(personality, "IOPropertyMatch")) {
-        auto dict_holds = [&](Property const& d) {
-            if (!d.is_dict())
-                return false;
-            for (auto const& [key, value] : d.as_dict()) {
-                auto const* have = nub.property(key);
-                if (!have || !(*have == value))
-                    return false;
-            }
-            return true;
-        };
-        bool any = false;
-        if (property_match->is_array()) {
-            for (auto const& d : property_match->as_array())
-                any = any || dict_holds(d);
-        } else {
-            any = dict_holds(*property_match);
-        }
-        if (!any)
-            return fail("IOPropertyMatch", "the nub's properties do not equal " + property_match->to_ioreg_text());
-    }
-
-    // 5. IOPropertyExistsMatch: a string or array; any named property exists.
-    if (auto const* exists = find(personality, "IOPropertyExistsMatch")) {
-        bool any = false;
-        if (exists->is_string())
-            any = nub.property(exists->as_string()) != nullptr;
-        else if (exists->is_array()) {
-            for (auto const& n : exists->as_array())
-                any = any || (n.is_string() && nub.property(n.as_string()));
-        }
-        if (!any)
-            return fail("IOPropertyExistsMatch", "none of " + exists->to_ioreg_text() + " is a property of the nub");
-    }
-
-    // IOResourceMatch on a non-resource provider waits for the resource; IOKit is always published.
-    if (auto const* resource = find(personality, "IOResourceMatch")) {
-        if (!resource->is_string() || resource->as_string() != "IOKit")
-            return fail("IOResourceMatch", "resource " + resource->to_ioreg_text() + " is never published in the lab (only IOKit is)");
-    }
-
-    // IOProbeScore is the starting score; the family adds to it (clamped to 9000 if >= 10000).
-    int64_t probe = 0;
-    if (auto const* p = find(personality, "IOProbeScore"); p && p->is_number())
-        probe = static_cast<int64_t>(static_cast<int32_t>(p->as_number()));
-
-    // 7. The family's rules apply only when the personality uses a family key.
-    bool usb_nub = nub.conforms_to("IOUSBHostDevice") || nub.conforms_to("IOUSBHostInterface");
-    bool has_usb_key = false;
-    for (auto const* key : kUsbKeys)
-        has_usb_key = has_usb_key || find(personality, key);
-    if (usb_nub && has_usb_key) {
-        result = match_usb(personality, nub, nub.conforms_to("IOUSBHostInterface"));
-        if (!result.matched)
-            return result;
-        result.score += probe >= 10000 ? 9000 : probe;
-        return result;
-    }
-    result.matched = true;
-    result.score = probe;
-    result.rule = "generic keys";
-    result.reason = "matched on generic keys, score = IOProbeScore";
-    return result;
+    NubFacts facts(nub);
+    return match_personality(personality, facts);
 }
 
 } // namespace dextlab::kernel

@@ -1,15 +1,28 @@
 #pragma once
 // Passive matching of one personality against one nub, as IOKit does it: the generic keys in
 // IOService::matchPassive's order, then the family's own rules (USB: the Common Class
-// Specification table). The result says which key decided, so `match --explain` and the trace
-// can tell a developer why their dext did not load.
+// Specification table, usb_matching.cpp; HID: IOHIDFamily's MatchPropertyTable,
+// hid_matching.cpp), then IOParentMatch against the nub's ancestors. The result lists every key
+// compared and says which one decided, so `match --explain` and the trace can tell a developer
+// why their dext did not load. docs/matching.md walks through the rules with their sources.
 
 #include "kernel_model/registry/registry.h"
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace dextlab::kernel {
+
+// One key a rule compared.
+struct KeyCheck {
+    std::string key;
+    std::string wanted; // the personality's value, ioreg text
+    std::string found;  // the nub's value, ioreg text; "(absent)" when it has none
+    bool passed { false };
+    int64_t score { 0 }; // what this key added on its own (HID increments); USB scores per row, not per key
+    std::string note;    // how it held or failed: "wildcard", "idProductMask", "ancestor IOUSBHostDevice", ...
+};
 
 struct MatchResult {
     bool matched { false };
@@ -17,15 +30,51 @@ struct MatchResult {
     std::string rule;        // which rule gave the score ("USB interface: idVendor+idProduct (90000)")
     std::string failed_key;  // the first key that failed, when not matched
     std::string reason;      // one sentence: why it failed or how it scored
+    std::vector<KeyCheck> compared; // every key compared, in the order IOKit compares them
+
+    // How far the personality got before failing: keys that held. Ranks the closest misses.
+    size_t keys_passed() const;
+};
+
+// What matching needs to know about a nub, worked out once per nub: class_chain() allocates,
+// and the catalogue asks for every candidate.
+struct NubFacts {
+    explicit NubFacts(RegistryEntry const& nub);
+
+    RegistryEntry const& entry;
+    std::vector<std::string> chain; // most derived first
+    bool usb_device { false };      // conforms to IOUSBHostDevice
+    bool usb_interface { false };   // conforms to IOUSBHostInterface
+    bool hid { false };             // conforms to IOHIDDevice, IOHIDInterface or IOHIDEventService
+
+    bool conforms_to(std::string_view class_name) const;
 };
 
 MatchResult match_personality(PropertyDict const& personality, RegistryEntry const& nub);
+MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub);
 
 // The USB rules alone (exposed for data-driven tests). `interface` selects the interface
 // variant of the table. Returns matched=false with the reason when no row applies.
 MatchResult match_usb(PropertyDict const& personality, RegistryEntry const& nub, bool interface);
 
+// The HID family rules alone (IOHIDFamily MatchPropertyTable, reference 4.3), against the
+// entry whose properties HID compares (see hid_owner). The score includes IOProbeScore.
+MatchResult match_hid(PropertyDict const& personality, RegistryEntry const& owner, bool validate_vendor_page = false);
+
+// The entry whose properties HID rules read for `nub`: IOHIDInterface defers to its IOHIDDevice
+// provider ([HID] IOHIDInterface::matchPropertyTable); every other HID nub reads its own.
+RegistryEntry const& hid_owner(RegistryEntry const& nub);
+
 // The category a personality competes in (IOMatchCategory, default IODefaultMatchCategory).
 std::string match_category(PropertyDict const& personality);
+
+// The personality's IOProbeScore as IOKit reads it (a 32-bit signed OSNumber; 0 when absent).
+int64_t probe_score(PropertyDict const& personality);
+
+// Helpers shared by the family files.
+namespace matching_detail {
+Property const* find(PropertyDict const& dict, std::string const& key);
+std::string describe(Property const* p);
+} // namespace matching_detail
 
 } // namespace dextlab::kernel

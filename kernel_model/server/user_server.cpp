@@ -32,22 +32,17 @@ UserServer::UserServer(Kernel& kernel, DextBundle const& bundle, uint64_t tag)
             break;
         }
     }
-    m_link.set_kernel_handler(this);
 }
 
-UserServer::~UserServer()
-{
-    m_link.set_dext_handler(nullptr);
-    m_dext.reset();
-}
+UserServer::~UserServer() { m_connection.reset(); }
 
 ErrorOr<void> UserServer::launch()
 {
-    m_dext = m_kernel.m_dext_side_factory(m_link.dext_side(), m_name);
-    m_link.set_dext_handler(m_dext.get());
+    m_connection = TRY(m_kernel.m_launcher(*this, m_name));
     ++m_launches;
     m_kernel.trace().emit(tp::server_launch, m_bundle.name, "lifecycle", m_name,
-        { TraceField::dec("launch", static_cast<uint64_t>(m_launches)) });
+        { TraceField::dec("launch", static_cast<uint64_t>(m_launches)),
+            TraceField::text("transport", m_connection->isolated() ? "isolated" : "in-process") });
     auto load = ipc::Message::make(ipc::MessageKind::LoadModule);
     ipc::WireWriter(load).str(m_bundle.executable_path);
     auto reply = send(load);
@@ -66,7 +61,7 @@ ErrorOr<void> UserServer::launch()
 
 std::vector<std::string> UserServer::exit()
 {
-    if (!m_dext)
+    if (!running())
         return {};
     std::vector<std::string> leaks;
     auto reply = send(ipc::Message::make(ipc::MessageKind::Census));
@@ -81,8 +76,7 @@ std::vector<std::string> UserServer::exit()
             leaks.push_back(what.value());
         }
     }
-    m_link.set_dext_handler(nullptr);
-    m_dext.reset();
+    m_connection.reset();
     m_queues.clear();
     ++m_exits;
     m_last_leaks = leaks;
@@ -91,7 +85,7 @@ std::vector<std::string> UserServer::exit()
 
 ErrorOr<ipc::Message> UserServer::send(ipc::Message const& message)
 {
-    if (!m_dext)
+    if (!running())
         return Error::with("server " + m_name + " is not running");
     if (message.kind() != ipc::MessageKind::RunQueueItem) {
         m_kernel.trace().emit(tp::ipc_to_dext, "kernel", "ipc", m_bundle.name,
@@ -99,7 +93,27 @@ ErrorOr<ipc::Message> UserServer::send(ipc::Message const& message)
                 TraceField::text("method", m_kernel.method_name(message.header.msgid)),
                 TraceField::hex("target", message.header.target) });
     }
-    return m_link.kernel_side().call(message);
+    auto reply = m_connection->call(message);
+    if (!reply && !m_connection->death().empty())
+        m_kernel.server_died(*this);
+    return reply;
+}
+
+void UserServer::inject_fault(std::string const& how)
+{
+    if (!running())
+        return;
+    m_connection->inject_fault(how);
+    if (!m_connection->death().empty())
+        m_kernel.server_died(*this);
+}
+
+void UserServer::forget_dead_process()
+{
+    ++m_crashes;
+    m_connection.reset();
+    m_queues.clear();
+    m_services.clear();
 }
 
 ipc::Message UserServer::handle(ipc::Message const& message) { return m_kernel.handle_from_dext(*this, message); }

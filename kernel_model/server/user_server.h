@@ -1,10 +1,10 @@
 #pragma once
-// The kernel's side of one IOUserServer (one dext process): its link, its services, its dispatch
-// queues as the kernel schedules them, and its launch count. In-process transport: the dext's
-// runtime lives in this process, reached through an ipc::InProcessLink.
+// The kernel's side of one IOUserServer (one dext process): its connection, its services, its
+// dispatch queues as the kernel schedules them, its launch and crash counts. The connection is
+// in-process or a dextlab-driverhost child, as the kernel's launcher decides.
 
 #include "kernel_model/bundle/dext_bundle.h"
-#include "kernel_model/ipc/transport.h"
+#include "kernel_model/ipc/connection.h"
 
 #include <functional>
 #include <map>
@@ -17,9 +17,6 @@ namespace dextlab::kernel {
 
 class Kernel;
 
-// Starts the dext side of a server and returns its handler for kernel->dext messages. The lab
-// supplies it (the in-process DriverKit runtime); the kernel model never links the SDK.
-using DextSideFactory = std::function<std::unique_ptr<ipc::MessageHandler>(ipc::Channel& to_kernel, std::string const& server_name)>;
 
 struct QueueSchedule {
     std::string name;
@@ -39,8 +36,16 @@ public:
     std::string const& name() const { return m_name; }           // IOUserServerName
     std::string const& display_name() const { return m_bundle.name; }
 
-    bool running() const { return m_dext != nullptr; }
+    bool running() const { return m_connection && m_connection->death().empty(); }
+    bool isolated() const { return m_connection && m_connection->isolated(); }
     int launches() const { return m_launches; }
+    int crashes() const { return m_crashes; }
+    // The dext side died (a fault, the watchdog, or `crash`): why, or empty.
+    std::string death() const { return m_connection ? m_connection->death() : std::string(); }
+    // Makes the dext side fail on purpose (the scenario `crash` step).
+    void inject_fault(std::string const& how);
+    // After a death: drop the dead connection and what the server held.
+    void forget_dead_process();
     // Starts the dext side (the process) and loads the dext's shared object into it.
     ErrorOr<void> launch();
     // Ends the dext side: the census of what it left alive, then the process goes away.
@@ -51,8 +56,16 @@ public:
     // dext -> kernel: handed to the kernel.
     ipc::Message handle(ipc::Message const& message) override;
 
-    void share_region(std::shared_ptr<ipc::SharedRegion> region) { m_link.share_region(std::move(region)); }
-    void unshare_region(uint64_t id) { m_link.unshare_region(id); }
+    void share_region(std::shared_ptr<ipc::SharedRegion> region)
+    {
+        if (m_connection)
+            m_connection->share_region(std::move(region));
+    }
+    void unshare_region(uint64_t id)
+    {
+        if (m_connection)
+            m_connection->unshare_region(id);
+    }
 
     std::set<uint64_t>& services() { return m_services; }
     std::map<uint64_t, QueueSchedule>& queues() { return m_queues; }
@@ -64,13 +77,13 @@ private:
     DextBundle m_bundle;
     std::string m_name;
     uint64_t m_tag;
-    ipc::InProcessLink m_link;
-    std::unique_ptr<ipc::MessageHandler> m_dext;
+    std::unique_ptr<ipc::DextConnection> m_connection;
     std::set<uint64_t> m_services;
     std::map<uint64_t, QueueSchedule> m_queues;
     std::vector<std::string> m_last_leaks;
     int m_launches { 0 };
     int m_exits { 0 };
+    int m_crashes { 0 };
 };
 
 } // namespace dextlab::kernel

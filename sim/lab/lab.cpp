@@ -9,6 +9,9 @@
 #ifndef DEXTLAB_BUILD_DEXT_DIR
 #define DEXTLAB_BUILD_DEXT_DIR ""
 #endif
+#ifndef DEXTLAB_DRIVERHOST_PATH
+#define DEXTLAB_DRIVERHOST_PATH "dextlab-driverhost"
+#endif
 
 namespace dextlab::lab {
 
@@ -45,9 +48,17 @@ Lab::Lab(LabOptions options)
                 ++m_started[r.object];
         }
     });
-    // In-process transport: each IOUserServer's dext side is the DriverKit runtime in this process.
-    m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace,
-        [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
+    // In-process, each IOUserServer's dext side is the DriverKit runtime in this process;
+    // isolated, it is a dextlab-driverhost child process speaking the same messages.
+    ipc::DextLauncher launcher;
+    if (m_options.isolate) {
+        std::string host = m_options.driverhost_path.empty() ? DEXTLAB_DRIVERHOST_PATH : m_options.driverhost_path;
+        launcher = ipc::isolated_launcher(host, m_options.watchdog_ms);
+    } else {
+        launcher = ipc::in_process_launcher(
+            [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
+    }
+    m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace, std::move(launcher));
 }
 
 Lab::~Lab()
@@ -87,6 +98,8 @@ ErrorOr<void> Lab::plug(std::string const& id, std::string const& model_name, us
 }
 
 ErrorOr<void> Lab::unplug(std::string const& id) { return m_kernel->unplug_usb(id); }
+
+ErrorOr<void> Lab::crash(std::string const& dext, std::string const& how) { return m_kernel->crash_dext(dext, how); }
 
 int Lab::times_started(std::string const& user_class) const
 {

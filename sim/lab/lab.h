@@ -18,6 +18,9 @@ namespace dextlab::lab {
 struct LabOptions {
     uint64_t seed { 0 };
     std::vector<std::string> dext_search_path; // folders holding Name.dext bundles
+    bool isolate { false };      // each IOUserServer in its own dextlab-driverhost process
+    int watchdog_ms { 1000 };    // isolated: a dext that does not answer this long (wall time) is killed
+    std::string driverhost_path; // isolated: the host binary (default: the build's)
 };
 
 class Lab {
@@ -38,6 +41,8 @@ public:
     // Creates a device from a registered model and plugs it into the USB host.
     ErrorOr<void> plug(std::string const& id, std::string const& model, usb::DeviceParams params);
     ErrorOr<void> unplug(std::string const& id);
+    // Makes a dext's server fail as dext code would: "segv", "abort", "exit" or "hang".
+    ErrorOr<void> crash(std::string const& dext, std::string const& how);
 
     void run_for(Duration duration) { m_scheduler.run_until(m_scheduler.now() + duration); }
 

@@ -128,3 +128,25 @@ TEST_CASE("ioreg shows the device, its interface and the driver")
     CHECK(tree.find("    +-o IOUSBHostInterface@0  <class IOUSBHostInterface") != std::string::npos);
     CHECK(tree.find("      +-o MyUserUSBInterfaceDriver  <class IOUserService") != std::string::npos);
 }
+
+TEST_CASE("isolated: a dext that hangs is killed by the watchdog and relaunched")
+{
+    auto scenario = parse_scenario_text("name: hang\nisolate: true\ndexts: [MyUserUSBInterfaceDriver]\nsteps:\n"
+                                        "  - plug: {id: dev0, device: vendor-interrupt, vid: 0x1209, pid: 0x0001}\n"
+                                        "  - run: 3ms\n  - crash: {dext: MyUserUSBInterfaceDriver, how: hang}\n"
+                                        "  - expect: {service: MyUserUSBInterfaceDriver, state: started, launches: 2, within: 10ms}\n",
+        "hang.yaml");
+    REQUIRE(scenario.has_value());
+    RunOptions options;
+    options.watchdog_ms = 100; // wall time: keep the test quick
+    auto result = run_scenario(scenario.value(), options);
+    for (auto const& f : result.failures)
+        MESSAGE(f);
+    CHECK(result.passed);
+    bool watchdog = false;
+    for (auto const& r : result.records) {
+        if (r.point == "dext_server_crash")
+            watchdog = r.field("reason")->value_text().find("killed by the watchdog") != std::string::npos;
+    }
+    CHECK(watchdog);
+}

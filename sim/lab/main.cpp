@@ -62,7 +62,7 @@ std::string output_path(std::string const& given, std::string const& scenario_fi
 
 int run_command(std::vector<std::string> files, std::optional<uint64_t> seed, std::string const& junit, std::string const& trace,
     std::string const& trace_text, std::string const& shard_text, std::vector<std::string> const& dext_path, bool verbose,
-    bool quiet)
+    bool quiet, bool isolate)
 {
     Shard shard;
     if (!shard_text.empty() && !parse_shard(shard_text, shard)) {
@@ -79,6 +79,7 @@ int run_command(std::vector<std::string> files, std::optional<uint64_t> seed, st
     RunOptions options;
     options.seed = seed;
     options.dext_search_path = dext_path;
+    options.isolate = isolate;
     options.verbosity = quiet ? Verbosity::Quiet : verbose ? Verbosity::All : many ? Verbosity::Quiet : Verbosity::Lifecycle;
     options.print = [](std::string const& line) { std::printf("%s\n", line.c_str()); };
 
@@ -149,7 +150,7 @@ int main(int argc, char** argv)
     std::optional<uint64_t> seed;
     std::string junit, trace, trace_text, shard;
     std::vector<std::string> dext_path;
-    bool verbose = false, quiet = false;
+    bool verbose = false, quiet = false, isolate = false;
     auto* run = app.add_subcommand("run", "Run scenario files");
     run->add_option("files", files, "Scenario files (.yaml)")->required()->check(CLI::ExistingFile);
     run->add_option("--seed", seed, "Seed for every scenario (default: each file's own)");
@@ -160,6 +161,7 @@ int main(int argc, char** argv)
     run->add_option("--dext-path", dext_path, "Folders holding Name.dext bundles (default: $DEXTLAB_DEXT_PATH, then the build's)");
     run->add_flag("-v,--verbose", verbose, "Print every trace record");
     run->add_flag("-q,--quiet", quiet, "Print only failures and the summary");
+    run->add_flag("--isolate", isolate, "Run each IOUserServer in its own dextlab-driverhost process");
 
     std::string ioreg_file;
     bool properties = false, hex = false;
@@ -174,7 +176,7 @@ int main(int argc, char** argv)
 
     CLI11_PARSE(app, argc, argv);
     if (run->parsed())
-        return run_command(files, seed, junit, trace, trace_text, shard, dext_path, verbose, quiet);
+        return run_command(files, seed, junit, trace, trace_text, shard, dext_path, verbose, quiet, isolate);
     if (ioreg->parsed())
         return ioreg_command(ioreg_file, seed, dext_path, properties, hex);
     if (models->parsed()) {

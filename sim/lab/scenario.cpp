@@ -10,7 +10,7 @@
 // [SECTION] Typed readers: a map entry's value as string, number, duration, bool, comparison
 // [SECTION] Maps: entries, duplicate keys, known keys
 // [SECTION] ScenarioParser: top level, dexts, steps
-// [SECTION] ScenarioParser: plug, unplug, ioreg
+// [SECTION] ScenarioParser: plug, unplug, ioreg, crash
 // [SECTION] ScenarioParser: expect
 // [SECTION] Loading: syntax errors, unterminated quotes, files
 
@@ -455,8 +455,10 @@ ErrorOr<void> check_known(Source const& source, Field const& field, std::span<st
         + "; known " + noun + "s: " + join(known));
 }
 
-constexpr std::array<std::string_view, 5> k_top_level_keys { "name", "description", "seed", "dexts", "steps" };
-constexpr std::array<std::string_view, 5> k_verbs { "plug", "unplug", "run", "expect", "ioreg" };
+constexpr std::array<std::string_view, 6> k_top_level_keys { "name", "description", "seed", "isolate", "dexts", "steps" };
+constexpr std::array<std::string_view, 6> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash" };
+constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
+constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
 constexpr std::array<std::string_view, 1> k_unplug_keys { "id" };
 constexpr std::array<std::string_view, 1> k_ioreg_keys { "properties" };
 constexpr std::array<std::string_view, 10> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
@@ -498,6 +500,7 @@ private:
     ErrorOr<void> parse_plug_parameter(Field const&, PlugStep&);
     ErrorOr<UnplugStep> parse_unplug(Field const& verb);
     ErrorOr<IoregStep> parse_ioreg(Field const& verb);
+    ErrorOr<CrashStep> parse_crash(Field const& verb);
     ErrorOr<ExpectStep> parse_expect(Field const& verb);
     ErrorOr<void> parse_expect_field(Field const&, ExpectStep&);
     ErrorOr<void> check_expect(Field const& verb, std::vector<Field> const& fields);
@@ -547,6 +550,8 @@ ErrorOr<void> ScenarioParser::parse_top_level_field(Field const& field)
     } else if (field.key == "seed") {
         m_scenario.seed = TRY(read_unsigned(m_source, field, Radix::DecimalOnly, "an unsigned decimal number, like 7"));
         m_scenario.seed_given = true;
+    } else if (field.key == "isolate") {
+        m_scenario.isolate = TRY(read_bool(m_source, field));
     } else if (field.key == "dexts") {
         TRY(parse_dexts(field));
     } else {
@@ -604,12 +609,14 @@ ErrorOr<Step> ScenarioParser::parse_step(YAML::Node const& item)
         step.action = RunStep { TRY(read_duration(m_source, verb)) };
     else if (verb.key == "ioreg")
         step.action = TRY(parse_ioreg(verb));
+    else if (verb.key == "crash")
+        step.action = TRY(parse_crash(verb));
     else
         step.action = TRY(parse_expect(verb));
     return step;
 }
 
-// [SECTION] ScenarioParser: plug, unplug, ioreg
+// [SECTION] ScenarioParser: plug, unplug, ioreg, crash
 
 ErrorOr<PlugStep> ScenarioParser::parse_plug(Field const& verb)
 {
@@ -712,6 +719,33 @@ ErrorOr<IoregStep> ScenarioParser::parse_ioreg(Field const& verb)
         ioreg.properties = TRY(read_bool(m_source, field));
     }
     return ioreg;
+}
+
+// `crash: {dext: MyDriver, how: segv}`; the dext must be one the scenario loads.
+ErrorOr<CrashStep> ScenarioParser::parse_crash(Field const& verb)
+{
+    if (!verb.value.IsMap())
+        return error(value_location(m_source, verb), "'crash' needs a map like {dext: MyUserUSBInterfaceDriver, how: segv}; got " + describe(verb.value));
+    CrashStep crash;
+    bool named = false;
+    auto fields = TRY(read_fields(m_source, verb.value, "in crash step"));
+    for (Field const& field : fields) {
+        TRY(check_known(m_source, field, k_crash_keys, "key", " in crash step"));
+        std::string value = TRY(read_string(m_source, field, field.key == "dext" ? "a dext bundle name" : "one of segv, abort, exit, hang"));
+        if (field.key == "dext") {
+            if (!m_scenario.dext_locations.contains(value))
+                return error(field.key_at, "crash names dext " + in_quotes(value) + ", which this scenario does not load; add it to 'dexts'");
+            crash.dext = value;
+            named = true;
+        } else {
+            if (std::find(k_crash_kinds.begin(), k_crash_kinds.end(), value) == k_crash_kinds.end())
+                return error(field.key_at, "crash 'how' must be one of segv, abort, exit, hang; got " + in_quotes(value));
+            crash.how = value;
+        }
+    }
+    if (!named)
+        return error(verb.key_at, "'crash' needs the dext to crash, like {dext: MyUserUSBInterfaceDriver}");
+    return crash;
 }
 
 // [SECTION] ScenarioParser: expect

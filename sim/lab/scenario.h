@@ -72,9 +72,17 @@ struct IoregStep {
     bool properties { false };
 };
 
+// crash: {dext: MyDriver, how: segv} — the dext's server fails as dext code would
+// (segv | abort | exit | hang; default segv). In-process the outcome is modelled; with
+// isolation a real dextlab-driverhost process dies.
+struct CrashStep {
+    std::string dext;
+    std::string how { "segv" };
+};
+
 struct Step {
     SourceLocation where; // of the step's verb
-    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep> action;
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep> action;
 };
 
 struct Scenario {
@@ -83,6 +91,7 @@ struct Scenario {
     std::string description;
     uint64_t seed { 0 };
     bool seed_given { false };
+    bool isolate { false }; // `isolate: true`: every IOUserServer in its own process
     std::vector<std::string> dexts; // bundle names, e.g. MyUserUSBInterfaceDriver
     std::map<std::string, SourceLocation> dext_locations;
     std::vector<Step> steps;

@@ -159,7 +159,12 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
     result.name = scenario.name;
     result.seed = options.seed.value_or(scenario.seed);
     {
-        Lab lab(LabOptions { result.seed, options.dext_search_path });
+        LabOptions lab_options;
+        lab_options.seed = result.seed;
+        lab_options.dext_search_path = options.dext_search_path;
+        lab_options.isolate = options.isolate || scenario.isolate;
+        lab_options.watchdog_ms = options.watchdog_ms;
+        Lab lab(lab_options);
         lab.trace().subscribe([&](TraceRecord const& r) {
             result.records.push_back(r);
             if (options.print && shown_at(options.verbosity, r))
@@ -204,6 +209,13 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
             } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
                 step_record("run " + std::to_string(run->duration / 1000) + "us");
                 lab.run_for(run->duration);
+            } else if (auto const* crash = std::get_if<CrashStep>(&step.action)) {
+                step_record("crash " + crash->dext + " (" + crash->how + ")");
+                auto crashed = lab.crash(crash->dext, crash->how);
+                if (!crashed) {
+                    fail(step.where, "crash: " + crashed.error().message);
+                    aborted = true;
+                }
             } else if (auto const* ioreg = std::get_if<IoregStep>(&step.action)) {
                 step_record("ioreg");
                 if (options.print && options.verbosity != Verbosity::Quiet)

@@ -20,6 +20,8 @@ enum class Verbosity : uint8_t {
 
 struct RunOptions {
     std::optional<uint64_t> seed;              // overrides the scenario's seed
+    bool isolate { false };                    // every server in its own process (also if the scenario says so)
+    int watchdog_ms { 1000 };                  // isolated: wall-time limit for a dext to answer
     std::vector<std::string> dext_search_path; // empty: the default path
     Verbosity verbosity { Verbosity::Quiet };
     std::function<void(std::string const&)> print; // where live lines go (one line per call)

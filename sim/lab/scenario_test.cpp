@@ -263,7 +263,10 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         char const* message; // the whole message, or its beginning
     };
     Case const cases[] = {
-        { "  - crash: {dext: X}\n", "t.yaml:4:5: unknown step verb 'crash'; known step verbs: plug, unplug, run, expect, ioreg" },
+        { "  - explode: {dext: X}\n", "t.yaml:4:5: unknown step verb 'explode'; known step verbs: plug, unplug, run, expect, ioreg, crash" },
+        { "  - crash: {dext: Y}\n", "t.yaml:4:13: crash names dext 'Y', which this scenario does not load; add it to 'dexts'" },
+        { "  - crash: {dext: X, how: melt}\n", "t.yaml:4:22: crash 'how' must be one of segv, abort, exit, hang; got 'melt'" },
+        { "  - crash: {how: segv}\n", "t.yaml:4:5: 'crash' needs the dext to crash" },
         { "  - run: 10ms\n  - run: 10\n", "t.yaml:5:10: 'run' needs a duration with a unit, like 10ms; got '10'" },
         { "  - run:\n", "t.yaml:4:5: 'run' needs a duration with a unit, like 10ms; got nothing" },
         { "  - run: 1.5ms\n", "t.yaml:4:10: 'run' needs a duration with a unit, like 10ms; got '1.5ms'" },
@@ -343,7 +346,7 @@ TEST_CASE("errors in the file as a whole name file:line:col and the fix")
         { "---\n", "t.yaml:1:1: the file holds no scenario" },
         { "- a\n- b\n", "t.yaml:1:1: the top level must be a map with 'name', 'dexts' and 'steps'; got a list" },
         { "name: t\nnmae: x\ndexts: []\nsteps: []\n",
-            "t.yaml:2:1: unknown key 'nmae' at the top level (did you mean 'name'?); known keys: name, description, seed, dexts, steps" },
+            "t.yaml:2:1: unknown key 'nmae' at the top level (did you mean 'name'?); known keys: name, description, seed, isolate, dexts, steps" },
         { "dexts: []\nsteps: []\n", "t.yaml:1:1: missing required key 'name' at the top level; add it, like 'name: demo driver reads interrupt data'" },
         { "name: t\nsteps: []\n", "t.yaml:1:1: missing required key 'dexts' at the top level" },
         { "name: t\ndexts: []\n", "t.yaml:1:1: missing required key 'steps' at the top level" },

@@ -62,18 +62,17 @@ bool IODispatchQueue::init()
 {
     if (!super::init())
         return false;
-    ivars = new IODispatchQueue_IVars();
-    return true;
+    ivars = IONewZero(IODispatchQueue_IVars, 1);
+    return ivars != nullptr;
 }
 
 void IODispatchQueue::free()
 {
-    if (ivars) {
+    if (ivars && ivars->state) {
         if (auto* server = DextServer::of(this))
-            server->unregister_queue(&ivars->state);
-        delete ivars;
-        ivars = nullptr;
+            server->destroy_queue(ivars->state);
     }
+    IOSafeDeleteNULL(ivars, IODispatchQueue_IVars, 1);
     super::free();
 }
 
@@ -89,22 +88,21 @@ kern_return_t IODispatchQueue::Create(const IODispatchQueueName name, uint64_t o
         created->release();
         return kIOReturnNoMemory;
     }
-    created->ivars->state.name = name ? name : "";
-    server->register_queue(&created->ivars->state);
+    created->ivars->state = server->create_queue(name ? name : "");
     *queue = created;
     return kIOReturnSuccess;
 }
 
-const char* IODispatchQueue::GetName() { return ivars ? ivars->state.name.c_str() : ""; }
+const char* IODispatchQueue::GetName() { return ivars && ivars->state ? ivars->state->name.c_str() : ""; }
 
 bool IODispatchQueue::OnQueue()
 {
     auto* server = DextServer::of(this);
-    return server && ivars && server->running_queue() == &ivars->state;
+    return server && ivars && server->running_queue() == ivars->state;
 }
 
 void IODispatchQueue::DispatchAsync_f(void* context, IODispatchFunction function)
 {
-    if (auto* server = DextServer::of(this))
-        server->enqueue(&ivars->state, [context, function] { function(context); });
+    if (auto* server = DextServer::of(this); server && ivars && ivars->state)
+        server->enqueue(ivars->state, [context, function] { function(context); });
 }

@@ -21,6 +21,13 @@ std::map<void*, std::vector<OSMetaClass*>>& module_classes()
     return classes;
 }
 
+// Which server each IOMalloc'd block belongs to.
+std::map<void*, DextServer*>& heap_owners()
+{
+    static std::map<void*, DextServer*> owners;
+    return owners;
+}
+
 std::map<uint64_t, CallbackDecoder>& callback_decoders()
 {
     static std::map<uint64_t, CallbackDecoder> decoders;
@@ -55,6 +62,23 @@ CurrentServerScope::~CurrentServerScope() { t_current = m_previous; }
 
 DextServer* DextServer::current() { return t_current; }
 
+void DextServer::heap_allocated(void* memory)
+{
+    if (auto* server = current()) {
+        server->m_heap.insert(memory);
+        heap_owners()[memory] = server;
+    }
+}
+
+void DextServer::heap_freed(void* memory)
+{
+    auto it = heap_owners().find(memory);
+    if (it == heap_owners().end())
+        return;
+    it->second->m_heap.erase(memory);
+    heap_owners().erase(it);
+}
+
 DextServer::DextServer(ipc::Channel& kernel, std::string name)
     : m_kernel(kernel)
     , m_name(std::move(name))
@@ -71,6 +95,13 @@ DextServer::~DextServer()
         object->__dextlab_server = nullptr;
         object->__dextlab_destroy();
     }
+    // So does its heap: whatever IOMalloc handed out and nobody freed.
+    for (void* memory : m_heap) {
+        heap_owners().erase(memory);
+        std::free(memory);
+    }
+    m_heap.clear();
+    m_queues.clear();
     for (void* module : m_modules)
         dlclose(module);
 }
@@ -278,7 +309,7 @@ ipc::Message DextServer::run_queue_item(ipc::Message const& message)
     auto it = m_queues.find(message.header.target);
     if (it == m_queues.end())
         return ipc::make_reply(kIOReturnNotFound);
-    QueueState* queue = it->second;
+    QueueState* queue = it->second.get();
     if (!queue->items.empty()) {
         WorkItem item = std::move(queue->items.front());
         queue->items.pop_front();
@@ -338,18 +369,21 @@ ipc::Message DextServer::census(ipc::Message const&)
     return reply;
 }
 
-uint64_t DextServer::register_queue(QueueState* queue)
+QueueState* DextServer::create_queue(std::string name)
 {
+    auto queue = std::make_unique<QueueState>();
     queue->id = ipc::kDextObjectBit | (m_next_queue_id++ << 32);
-    m_queues[queue->id] = queue;
-    return queue->id;
+    queue->name = std::move(name);
+    QueueState* raw = queue.get();
+    m_queues[raw->id] = std::move(queue);
+    return raw;
 }
 
-void DextServer::unregister_queue(QueueState* queue)
+void DextServer::destroy_queue(QueueState* queue)
 {
-    m_queues.erase(queue->id);
     if (m_running_queue == queue)
         m_running_queue = nullptr;
+    m_queues.erase(queue->id);
 }
 
 void DextServer::enqueue(QueueState* queue, WorkItem item)

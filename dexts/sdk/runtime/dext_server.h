@@ -53,9 +53,9 @@ public:
     void write_object(ipc::WireWriter& writer, OSMetaClassBase const* object);
     OSMetaClass const* find_class(std::string const& name) const;
 
-    // --- queues ---
-    uint64_t register_queue(QueueState* queue);
-    void unregister_queue(QueueState* queue);
+    // --- queues (the server owns their state, so a dying process frees it) ---
+    QueueState* create_queue(std::string name);
+    void destroy_queue(QueueState* queue);
     void enqueue(QueueState* queue, WorkItem item);
     QueueState* running_queue() const { return m_running_queue; }
 
@@ -66,6 +66,12 @@ public:
     void post_to_kernel(ipc::Message const& message);
     uint8_t* map_region(uint64_t region_id, size_t size) { return m_kernel.map_region(region_id, size); }
     void log(std::string const& text);
+
+    // --- the process heap: what IOMalloc gave this server (freed when the process dies) ---
+    // IOMalloc records an allocation for the current server; IOFree forgets it for whichever
+    // server made it.
+    static void heap_allocated(void* memory);
+    static void heap_freed(void* memory);
 
 private:
     ipc::Message load_module(ipc::Message const&);
@@ -82,9 +88,10 @@ private:
     std::map<OSMetaClassBase*, uint64_t> m_live;           // every object of this server, with its creation number
     std::map<uint64_t, OSMetaClassBase*> m_by_id;          // objects that crossed the link
     std::set<uint64_t> m_kernel_held;                      // ids the kernel holds a reference on
-    std::map<uint64_t, QueueState*> m_queues;
+    std::map<uint64_t, std::unique_ptr<QueueState>> m_queues;
     std::map<std::string, OSMetaClass const*> m_classes;   // classes of the modules this server loaded
     std::vector<void*> m_modules;
+    std::set<void*> m_heap;
     QueueState* m_running_queue { nullptr };
     uint64_t m_next_dext_id { 1 };
     uint64_t m_next_sequence { 0 };

@@ -19,7 +19,7 @@ struct OSAction_IVars {
 };
 
 struct IODispatchQueue_IVars {
-    dextlab::sdk::QueueState state;
+    dextlab::sdk::QueueState* state; // owned by the server
 };
 
 struct IOService_IVars {

@@ -144,8 +144,29 @@ void OSMetaClassBase::operator delete(void* memory) { std::free(memory); }
 
 extern "C" {
 
-void* IOMalloc(size_t length) { return std::malloc(length ? length : 1); }
-void* IOMallocZero(size_t length) { return std::calloc(1, length ? length : 1); }
-void IOFree(void* address, size_t) { std::free(address); }
+// The dext's heap is counted per server, so a dying process gives back what it held.
+void* IOMalloc(size_t length)
+{
+    void* memory = std::malloc(length ? length : 1);
+    if (memory)
+        DextServer::heap_allocated(memory);
+    return memory;
+}
+
+void* IOMallocZero(size_t length)
+{
+    void* memory = std::calloc(1, length ? length : 1);
+    if (memory)
+        DextServer::heap_allocated(memory);
+    return memory;
+}
+
+void IOFree(void* address, size_t)
+{
+    if (!address)
+        return;
+    DextServer::heap_freed(address);
+    std::free(address);
+}
 
 }

@@ -14,7 +14,7 @@ QueueState* default_queue_of(OSObject* object)
     auto* service = OSDynamicCast(IOService, object);
     if (!service || !service->IOService::ivars || !service->IOService::ivars->default_queue)
         return nullptr;
-    return &service->IOService::ivars->default_queue->IODispatchQueue::ivars->state;
+    return service->IOService::ivars->default_queue->IODispatchQueue::ivars->state;
 }
 
 } // namespace dextlab::sdk
@@ -32,7 +32,7 @@ bool IOService::init()
     kern_return_t ret = IODispatchQueue::Create(kIOServiceDefaultQueueName, 0, 0, &ivars->default_queue);
     if (ret != kIOReturnSuccess)
         return false;
-    ivars->default_queue->IODispatchQueue::ivars->state.owner = __dextlab_object_id;
+    ivars->default_queue->IODispatchQueue::ivars->state->owner = __dextlab_object_id;
     return true;
 }
 
