@@ -62,7 +62,7 @@ ErrorOr<void> Kernel::install_dext(DextBundle bundle)
     if (m_servers.contains(bundle.name))
         return Error::with("dext " + bundle.name + " is already installed");
     for (auto const& personality : bundle.personalities)
-        m_catalogue.push_back(CatalogueEntry { bundle.name, personality });
+        m_catalogue.add(CatalogueEntry { bundle.name, personality });
     auto tag = m_next_server_tag++;
     m_servers[bundle.name] = std::make_unique<UserServer>(*this, bundle, tag);
     return {};
@@ -110,6 +110,10 @@ UserServer* Kernel::server_by_tag(uint64_t tag)
         if (server->tag() == tag)
             return server.get();
     }
+    for (auto& server : m_retired) {
+        if (server->tag() == tag)
+            return server.get();
+    }
     return nullptr;
 }
 
@@ -137,21 +141,18 @@ void Kernel::publish_nub(RegistryEntry& nub, RegistryEntry& parent)
 
 void Kernel::match(RegistryEntry& nub)
 {
-    // Per match category, the highest score wins; ties go to the personality installed first.
-    struct Best {
-        CatalogueEntry const* entry;
-        int64_t score;
-    };
-    std::map<std::string, Best> best;
-    std::vector<std::string> categories_in_order;
-    for (auto const& entry : m_catalogue) {
-        auto const& props = entry.personality.properties;
-        auto provider = props.find("IOProviderClass");
-        if (provider == props.end() || !provider->second.is_string() || !nub.conforms_to(provider->second.as_string()))
-            continue;
-        MatchResult result = match_personality(props, nub);
-        std::vector<TraceField> fields { TraceField::text("personality", entry.personality.name),
-            TraceField::text("dext", entry.bundle) };
+    // The catalogue offers only personalities that can match (filed by provider class and USB
+    // vendor); per match category the highest score wins, ties to the one installed first.
+    // A category already held by a live client of this nub is not offered again.
+    std::vector<std::string> held;
+    for (auto* child : nub.children) {
+        if (auto* s = dynamic_cast<UserService*>(child); s && s->active)
+            held.push_back(match_category(s->properties));
+    }
+    NubFacts facts(nub);
+    auto trace_candidate = [&](size_t index, MatchResult const& result) {
+        auto const& entry = m_catalogue[index];
+        std::vector<TraceField> fields { TraceField::text("personality", entry.personality.name), TraceField::text("dext", entry.bundle) };
         if (result.matched) {
             fields.push_back(TraceField::sdec("score", result.score));
             fields.push_back(TraceField::text("rule", result.rule));
@@ -160,31 +161,28 @@ void Kernel::match(RegistryEntry& nub)
             fields.push_back(TraceField::text("why", result.reason));
         }
         m_trace.emit(tp::match_candidate, kProcess, "matching", nub.name, std::move(fields));
-        if (!result.matched)
-            continue;
-        std::string category = match_category(props);
-        // A category already held by a live client of this nub is not offered again.
-        bool held = std::any_of(nub.children.begin(), nub.children.end(), [&](RegistryEntry* child) {
-            auto* s = dynamic_cast<UserService*>(child);
-            return s && s->active && match_category(s->properties) == category;
-        });
-        if (held)
-            continue;
-        auto it = best.find(category);
-        if (it == best.end()) {
-            best[category] = Best { &entry, result.score };
-            categories_in_order.push_back(category);
-        } else if (result.score > it->second.score) {
-            it->second = Best { &entry, result.score };
-        }
+    };
+    auto rankings = rank_candidates(m_catalogue, facts, held, trace_candidate);
+    // Nothing matched: trace the personalities the index passed over too (another idVendor), so
+    // the trace says why the nub's own dext did not match. Only unmatched nubs pay for this.
+    if (rankings.empty()) {
+        std::vector<size_t> others;
+        m_catalogue.passed_over(facts, others);
+        for (size_t index : others)
+            trace_candidate(index, match_personality(m_catalogue[index].personality.properties, facts));
     }
-    for (auto const& category : categories_in_order) {
-        auto const& winner = best[category];
-        m_trace.emit(tp::match_winner, kProcess, "matching", nub.name,
-            { TraceField::text("personality", winner.entry->personality.name), TraceField::text("dext", winner.entry->bundle),
-                TraceField::sdec("score", winner.score), TraceField::text("category", category) });
-        nub.matched = true;
-        start_service(nub, *winner.entry, winner.score);
+    for (auto const& ranking : rankings) {
+        for (auto const& candidate : ranking.ranked) {
+            auto const& entry = m_catalogue[candidate.index];
+            if (!pass_entitlement_gate(nub, entry))
+                continue;
+            m_trace.emit(tp::match_winner, kProcess, "matching", nub.name,
+                { TraceField::text("personality", entry.personality.name), TraceField::text("dext", entry.bundle),
+                    TraceField::sdec("score", candidate.score), TraceField::text("category", ranking.category) });
+            nub.matched = true;
+            start_service(nub, entry, candidate.score);
+            break;
+        }
     }
 }
 
@@ -271,27 +269,35 @@ void Kernel::terminate(RegistryEntry& entry)
         return;
     entry.active = false;
     // Busy while its clients terminate (ioreg's busy count): a client finishing synchronously
-    // must not finalize this entry under our feet; we finalize it below.
+    // must not finalize this entry under our feet.
     ++entry.busy;
     auto children = entry.children;
     for (auto* child : children)
         terminate(*child);
     --entry.busy;
-    if (auto* service = dynamic_cast<UserService*>(&entry)) {
-        service->terminating = true;
-        if (service->state == ServiceState::Started) {
-            auto stop = ipc::Message::make(ipc::MessageKind::Invoke, service->id(), ids::IOService_Stop);
-            ipc::WireWriter(stop).object(service->provider->id(), service->provider->class_chain_text());
-            service->state = ServiceState::Stopping;
-            trace_service(tp::service_stop, *service, { TraceField::text("provider", service->provider->name) });
-            if (!service->server->send(stop))
-                service_failed(*service, "the server is gone");
-        }
-        // A service still starting is stopped when its Start returns (handle_invoke_done).
+    // Clients first: this entry's own termination proceeds once its last client is gone
+    // (IOService's didTerminate order: Stop runs on children before parents).
+    if (entry.children.empty())
+        clients_gone(entry);
+}
+
+void Kernel::clients_gone(RegistryEntry& entry)
+{
+    auto* service = dynamic_cast<UserService*>(&entry);
+    if (!service) {
+        finalize(entry);
         return;
     }
-    if (entry.children.empty())
-        finalize(entry);
+    service->terminating = true;
+    if (service->state == ServiceState::Started) {
+        auto stop = ipc::Message::make(ipc::MessageKind::Invoke, service->id(), ids::IOService_Stop);
+        ipc::WireWriter(stop).object(service->provider->id(), service->provider->class_chain_text());
+        service->state = ServiceState::Stopping;
+        trace_service(tp::service_stop, *service, { TraceField::text("provider", service->provider->name) });
+        if (!service->server->send(stop))
+            service_failed(*service, "the server is gone");
+    }
+    // A service still starting is stopped when its Start returns (handle_invoke_done).
 }
 
 void Kernel::maybe_finish_stop(UserService& service)
@@ -323,8 +329,18 @@ void Kernel::release_service(UserService& service)
                 { TraceField::text("what", released.error().message) });
     }
     server.services().erase(service.id());
+    RegistryEntry* provider = service.provider;
+    bool retired = std::any_of(m_retired.begin(), m_retired.end(), [&](auto const& r) { return r.get() == &server; });
     finalize(service);
     maybe_exit_server(server);
+    // A replaced or removed dext's provider is offered to the catalogue again.
+    if (retired && provider && provider->active) {
+        uint64_t nub_id = provider->id();
+        m_scheduler.schedule_after(0, [this, nub_id] {
+            if (auto* nub = m_objects.find_as<RegistryEntry>(nub_id); nub && nub->active)
+                match(*nub);
+        });
+    }
 }
 
 void Kernel::finalize(RegistryEntry& entry)
@@ -344,7 +360,7 @@ void Kernel::finalize(RegistryEntry& entry)
     }
     m_objects.destroy(entry.id());
     if (parent && parent != &m_root && !parent->active && parent->busy == 0 && parent->children.empty())
-        finalize(*parent);
+        clients_gone(*parent);
 }
 
 // A server with no services exits once its queues are idle, so completions already queued to
@@ -658,9 +674,9 @@ void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
             trace_service(tp::service_warning, *service,
                 { TraceField::text("what", "Start returned kIOReturnSuccess without calling Start(provider, SUPERDISPATCH)") });
         service->state = ServiceState::Started;
-        if (service->terminating) {
-            service->active = true; // let terminate() run its course now that Start is done
-            terminate(*service);
+        if (service->terminating || !service->active) {
+            if (service->children.empty())
+                clients_gone(*service); // terminated while starting: stop it now that Start is done
             return;
         }
         if (service->register_requested && !service->registered) {
@@ -712,6 +728,53 @@ BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag)
 {
     auto* buffer = m_objects.find_as<BufferDescriptor>(id);
     return buffer && buffer->server_tag == server_tag ? buffer : nullptr;
+}
+
+// ---- installing, replacing and removing dexts (the system-extension lifecycle) ----
+
+void Kernel::retire(std::string const& bundle_name)
+{
+    m_catalogue.remove_bundle(bundle_name);
+    auto it = m_servers.find(bundle_name);
+    if (it == m_servers.end())
+        return;
+    UserServer& server = *it->second;
+    m_retired.push_back(std::move(it->second));
+    m_servers.erase(it);
+    std::vector<uint64_t> ids(server.services().begin(), server.services().end());
+    for (uint64_t id : ids) {
+        if (auto* service = m_objects.find_as<UserService>(id))
+            terminate(*service);
+    }
+}
+
+ErrorOr<void> Kernel::replace_dext(DextBundle bundle)
+{
+    if (!m_servers.contains(bundle.name))
+        return install_dext(std::move(bundle));
+    retire(bundle.name);
+    return install_dext(std::move(bundle));
+}
+
+ErrorOr<void> Kernel::uninstall_dext(std::string const& bundle_name)
+{
+    if (!m_servers.contains(bundle_name))
+        return Error::with("dext " + bundle_name + " is not installed");
+    retire(bundle_name);
+    return {};
+}
+
+void Kernel::rematch_all()
+{
+    std::vector<uint64_t> nubs;
+    for_each_entry(m_root, [&](RegistryEntry const& e, int) {
+        if (&e != &m_root && e.registered && e.active)
+            nubs.push_back(e.id());
+    });
+    for (uint64_t id : nubs) {
+        if (auto* nub = m_objects.find_as<RegistryEntry>(id); nub && nub->active)
+            match(*nub);
+    }
 }
 
 } // namespace dextlab::kernel

@@ -4,6 +4,8 @@
 // does is published on the trace bus.
 
 #include "kernel_model/bundle/dext_bundle.h"
+#include "kernel_model/matching/catalogue.h"
+#include "kernel_model/matching/explain.h"
 #include "kernel_model/matching/matching.h"
 #include "kernel_model/registry/registry.h"
 #include "kernel_model/server/user_server.h"
@@ -28,12 +30,6 @@ struct KernelTiming {
     int relaunch_limit { 1000 };        // like the dextrelaunch boot-arg's default
 };
 
-// One installed personality, as the catalogue files it.
-struct CatalogueEntry {
-    std::string bundle;      // DextBundle::name
-    Personality personality;
-};
-
 class Kernel final : public UsbHostDelegate {
 public:
     Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing = {});
@@ -41,6 +37,13 @@ public:
 
     // Adds the bundle's personalities to the catalogue (they match devices plugged from now on).
     ErrorOr<void> install_dext(DextBundle bundle);
+    // Another version of an installed dext takes its place: the old server's services stop
+    // (clients first) and their providers are matched again, now against the new personalities.
+    ErrorOr<void> replace_dext(DextBundle bundle);
+    // Removes a dext: its personalities leave the catalogue and its services terminate.
+    ErrorOr<void> uninstall_dext(std::string const& bundle_name);
+    // Matches every registered, active nub again (after personalities were added).
+    void rematch_all();
 
     ErrorOr<void> plug_usb(std::string const& id, std::unique_ptr<usb::UsbDevice> device);
     ErrorOr<void> unplug_usb(std::string const& id);
@@ -53,7 +56,14 @@ public:
     std::vector<UserService const*> services() const;
     UserServer const* server_for_bundle(std::string const& bundle_name) const;
     std::vector<UserServer const*> servers() const;
-    std::vector<CatalogueEntry> const& catalogue() const { return m_catalogue; }
+    std::vector<CatalogueEntry> const& catalogue() const { return m_catalogue.entries(); }
+    // `match --explain` as data: every personality against `nub`, the winners and why
+    // (kernel_model/matching/explain.h). explain_registry covers every registered nub.
+    NubExplanation explain(RegistryEntry const& nub) const;
+    std::vector<NubExplanation> explain_registry() const;
+    // Development mode turns entitlement refusals into warnings, as disabling SIP does.
+    void set_development_mode(bool on) { m_development = on; }
+    bool development_mode() const { return m_development; }
 
     // Makes a dext's server fail on purpose (the scenario `crash` step).
     ErrorOr<void> crash_dext(std::string const& bundle_name, std::string const& how);
@@ -77,10 +87,15 @@ private:
     void attach(RegistryEntry& child, RegistryEntry& parent);
     void match(RegistryEntry& nub);
     void start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
+    // kernel_model/entitlements/kernel_gate.cpp: the check before a start, traced (entitlement_refused);
+    // a refused candidate does not start and the category's next one is offered.
+    GateOutcome entitlement_gate(CatalogueEntry const& entry, RegistryEntry const& nub) const;
+    bool pass_entitlement_gate(RegistryEntry const& nub, CatalogueEntry const& entry);
     UserServer& server_for(CatalogueEntry const& entry);
     void deliver_start(UserService& service);
     void service_failed(UserService& service, std::string const& why);
     void terminate(RegistryEntry& entry);
+    void clients_gone(RegistryEntry& entry);
     void maybe_finish_stop(UserService& service);
     void finalize(RegistryEntry& entry);
     void release_service(UserService& service);
@@ -92,6 +107,7 @@ private:
     void handle_invoke_done(UserServer& server, ipc::Message const& message);
     void handle_release_proxy(UserServer& server, uint64_t id);
     void handle_server_death(uint64_t server_tag);
+    void retire(std::string const& bundle_name);
     void destroy_buffers_of(UserServer& server);
     UserServer* server_by_tag(uint64_t tag);
     std::string method_name(uint64_t msgid) const;
@@ -103,8 +119,10 @@ private:
     KernelTiming m_timing;
     ObjectTable m_objects;
     RegistryRoot m_root;
-    std::vector<CatalogueEntry> m_catalogue;
+    Catalogue m_catalogue;
+    bool m_development { false };
     std::map<std::string, std::unique_ptr<UserServer>> m_servers; // by bundle name
+    std::vector<std::unique_ptr<UserServer>> m_retired;           // replaced or uninstalled, still stopping
     std::unique_ptr<UsbHostModel> m_usb;
     uint64_t m_next_server_tag { 1 };
     int m_dext_calls_in_progress { 0 }; // > 0 while a dext waits for the kernel's reply

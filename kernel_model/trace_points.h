@@ -12,6 +12,10 @@ inline constexpr TracePoint registry_terminate { "registry_terminate", TraceCate
 // matching
 inline constexpr TracePoint match_candidate { "match_candidate", TraceCategory::Matching };         // personality, score | failed key
 inline constexpr TracePoint match_winner { "match_winner", TraceCategory::Matching };               // personality, score, category
+// entitlements (kernel_model/entitlements): a matched personality refused at start, or let
+// through with a warning in development mode. Lifecycle, so `dextlab run` shows them.
+inline constexpr TracePoint entitlement_refused { "entitlement_refused", TraceCategory::Lifecycle };   // personality, dext, missing, why
+inline constexpr TracePoint entitlement_warning { "entitlement_warning", TraceCategory::Lifecycle };   // personality, dext, missing, why
 // servers and services
 inline constexpr TracePoint server_launch { "dext_server_launch", TraceCategory::Lifecycle };       // server, launch
 inline constexpr TracePoint server_exit { "dext_server_exit", TraceCategory::Lifecycle };           // server, leaked

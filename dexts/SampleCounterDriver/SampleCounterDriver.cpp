@@ -60,6 +60,10 @@ IMPL(SampleCounterDriver, Start)
     if (ret == kIOReturnSuccess) {
         ret = ivars->pipe->AsyncIO(ivars->buffer, kReadSize, ivars->readDone, 0);
     }
+    if (ret == kIOReturnSuccess) {
+        // Publish this service so drivers can match on it (CounterClientDriver does).
+        ret = RegisterService();
+    }
     os_log(OS_LOG_DEFAULT, "SampleCounterDriver: Start 0x%08x", ret);
     return ret;
 }

@@ -63,7 +63,7 @@ std::vector<uint8_t> Message::encode() const
 ErrorOr<Message> Message::decode(uint8_t const* bytes, size_t size)
 {
     if (size < sizeof(MessageHeader))
-        return Error::with("ipc: message of " + std::to_string(size) + " bytes is shorter than the 32-byte header");
+        return Error::with("ipc: message of " + std::to_string(size) + " bytes is shorter than the 40-byte header");
     Message message;
     std::memcpy(&message.header, bytes, sizeof(MessageHeader));
     if (message.header.magic != kMessageMagic)

@@ -1,6 +1,6 @@
 #pragma once
 // The kernel <-> dext message protocol: the only thing the kernel model and the dext runtime
-// share. A message is a fixed 32-byte header and a payload of tagged fields. Both transports
+// share. A message is a fixed 40-byte header and a payload of tagged fields. Both transports
 // (in-process calls and, later, a socket to a dextlab-driverhost process) carry exactly these
 // bytes, so what is traced and tested in-process is what crosses a process boundary.
 
@@ -49,8 +49,9 @@ struct MessageHeader { // naturally aligned: no padding, no packing needed
     uint32_t reserved { 0 };
     uint64_t target { 0 }; // object id
     uint64_t msgid { 0 };  // DriverKit method id (Class_Method_ID) where relevant
+    uint64_t now_ns { 0 }; // kernel->dext: the virtual time of the event that sent it (mach_absolute_time)
 };
-static_assert(sizeof(MessageHeader) == 32);
+static_assert(sizeof(MessageHeader) == 40);
 
 // Object ids: the kernel numbers its objects from 1; objects a dext creates and hands to the
 // kernel (OSAction, its own queues) carry this bit.

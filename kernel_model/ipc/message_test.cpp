@@ -13,7 +13,7 @@ TEST_CASE("fields round-trip through a message and its encoded bytes")
     uint8_t raw[3] = { 1, 2, 3 };
     WireWriter(m).u64(7).str("Default").bytes(raw, 3).object(9, "IOUSBHostPipe");
     auto bytes = m.encode();
-    REQUIRE(bytes.size() == 32 + m.payload.size());
+    REQUIRE(bytes.size() == 40 + m.payload.size());
 
     auto decoded = Message::decode(bytes.data(), bytes.size());
     REQUIRE(decoded.has_value());
@@ -38,11 +38,11 @@ TEST_CASE("malformed traffic is an error naming the problem, never a crash")
         uint8_t junk[10] = {};
         auto d = Message::decode(junk, sizeof junk);
         REQUIRE_FALSE(d.has_value());
-        CHECK(d.error().message.find("shorter than the 32-byte header") != std::string::npos);
+        CHECK(d.error().message.find("shorter than the 40-byte header") != std::string::npos);
     }
     SUBCASE("bad magic")
     {
-        std::vector<uint8_t> bytes(32, 0xff);
+        std::vector<uint8_t> bytes(40, 0xff);
         auto d = Message::decode(bytes.data(), bytes.size());
         REQUIRE_FALSE(d.has_value());
         CHECK(d.error().message.find("bad magic") != std::string::npos);

@@ -81,6 +81,7 @@ private:
         }
     }
     bool vendor_page_without_vendor() const;
+    void add_up();
     int64_t* slot(char const* key);
 
     PropertyDict const& m_table;
@@ -295,7 +296,13 @@ MatchResult HidMatcher::run(bool validate_vendor_page)
         m_result.score = 0;
         return m_result;
     }
+    add_up();
+    return m_result;
+}
 
+// The groups' totals as MatchPropertyTable adds them, and what each key counted for.
+void HidMatcher::add_up()
+{
     int64_t transport = m_scores.transport > 0 ? m_scores.transport + m_scores.location : 0;
     int64_t vendor = m_scores.vendor > 0 ? m_scores.vendor + m_scores.product + m_scores.vendor_detail : 0;
     int64_t usage = m_scores.usage_pairs > 0 ? m_scores.usage_pairs + kDeviceUsageBase
@@ -324,7 +331,6 @@ MatchResult HidMatcher::run(bool validate_vendor_page)
     m_result.rule = "HID (" + std::to_string(m_result.score - probe) + ")";
     m_result.reason = "matched HID: usage " + std::to_string(usage) + " + transport " + std::to_string(transport) + " + vendor "
         + std::to_string(vendor) + " + IOProbeScore " + std::to_string(probe);
-    return m_result;
 }
 
 } // namespace

@@ -28,8 +28,11 @@ using namespace matching_detail;
 
 namespace {
 
-// The USB keys the family's matchPropertyTable looks at ([SDK] IOUSBHostFamilyDefinitions.h).
-constexpr std::array kUsbKeys = { "idVendor", "idProduct", "idProductMask", "idProductArray", "bcdDevice", "bDeviceClass",
+// In MatchKey's order. The USB keys are those the family's matchPropertyTable looks at ([SDK]
+// IOUSBHostFamilyDefinitions.h).
+constexpr std::array<char const*, static_cast<size_t>(MatchKey::Count)> kKeyNames { "IOProviderClass", "IONameMatch",
+    "IOLocationMatch", "IOPropertyMatch", "IOPropertyExistsMatch", "IOResourceMatch", "IOParentMatch", "IOProbeScore",
+    "IOMatchCategory", "idVendor", "idProduct", "idProductMask", "idProductArray", "bcdDevice", "bDeviceClass",
     "bDeviceSubClass", "bDeviceProtocol", "bConfigurationValue", "bInterfaceClass", "bInterfaceSubClass",
     "bInterfaceProtocol", "bInterfaceNumber" };
 
@@ -40,18 +43,6 @@ constexpr std::array kGenericKeys = { "IOProviderClass", "IONameMatch", "IOLocat
     "BSD Minor", "BSD Unit" };
 
 constexpr std::array kHidClasses = { "IOHIDDevice", "IOHIDInterface", "IOHIDEventService" };
-
-bool has_non_generic_key(PropertyDict const& table)
-{
-    return std::any_of(table.begin(), table.end(), [](auto const& kv) {
-        return std::none_of(kGenericKeys.begin(), kGenericKeys.end(), [&](char const* g) { return kv.first == g; });
-    });
-}
-
-bool has_usb_key(PropertyDict const& table)
-{
-    return std::any_of(kUsbKeys.begin(), kUsbKeys.end(), [&](char const* k) { return table.contains(k); });
-}
 
 // A string, or an array of strings: does any element satisfy `accept`?
 template<typename Accept>
@@ -67,10 +58,12 @@ bool any_string(Property const& value, Accept accept)
 
 class TableMatcher {
 public:
-    TableMatcher(PropertyDict const& table, NubFacts const& nub)
+    TableMatcher(PropertyDict const& table, NubFacts const& nub, MatchDetail detail, TableKeys const& keys)
         : m_table(table)
         , m_nub(nub)
         , m_entry(nub.entry)
+        , m_detail(detail)
+        , m_keys(keys)
     {
     }
 
@@ -87,10 +80,14 @@ private:
     bool family();
     bool parent_match();
 
-    void check(std::string key, Property const* want, std::string found, bool passed, std::string note = {})
+    // Records a key compared (explanations only: the strings cost more than the match).
+    template<typename Found>
+    void check(std::string key, Property const* want, Found found, bool passed, std::string note = {})
     {
-        m_result.compared.push_back(KeyCheck { std::move(key), describe(want), std::move(found), passed, 0, std::move(note) });
+        if (m_detail == MatchDetail::Keys)
+            m_result.compared.push_back(KeyCheck { std::move(key), describe(want), found(), passed, 0, std::move(note) });
     }
+    Property const* lookup(MatchKey key) const { return m_keys.has(key) ? find(m_table, key) : nullptr; }
     bool fail(std::string key, std::string reason)
     {
         m_result.matched = false;
@@ -102,21 +99,26 @@ private:
     PropertyDict const& m_table;
     NubFacts const& m_nub;
     RegistryEntry const& m_entry;
+    MatchDetail m_detail;
+    TableKeys const& m_keys;
     MatchResult m_result;
 };
+
+std::string quoted(std::string const& text) { return "\"" + text + "\""; }
 
 bool TableMatcher::provider_class(bool top_level)
 {
     // 1. IOProviderClass: the nub must be of that class or a subclass.
-    auto const* want = find(m_table, "IOProviderClass");
+    auto const* want = lookup(MatchKey::IOProviderClass);
+    auto nub_class = [&] { return m_nub.chain.front(); };
     if (!want) {
         if (!top_level)
             return true;
-        check("IOProviderClass", want, m_nub.chain.front(), false);
+        check("IOProviderClass", want, nub_class, false);
         return fail("IOProviderClass", "the personality has no IOProviderClass string");
     }
     bool ok = want->is_string() && m_nub.conforms_to(want->as_string());
-    check("IOProviderClass", want, m_nub.chain.front(), ok);
+    check("IOProviderClass", want, nub_class, ok);
     if (!ok)
         return fail("IOProviderClass",
             want->is_string() ? "wants " + want->as_string() + ", the nub is " + m_nub.chain.front()
@@ -127,11 +129,11 @@ bool TableMatcher::provider_class(bool top_level)
 bool TableMatcher::name_match()
 {
     // 2. IONameMatch: a string or an array of strings, any equal to the nub's name.
-    auto const* want = find(m_table, "IONameMatch");
+    auto const* want = lookup(MatchKey::IONameMatch);
     if (!want)
         return true;
     bool ok = any_string(*want, [&](std::string const& n) { return n == m_entry.name; });
-    check("IONameMatch", want, "\"" + m_entry.name + "\"", ok);
+    check("IONameMatch", want, [&] { return quoted(m_entry.name); }, ok);
     if (!ok)
         return fail("IONameMatch", "no name in " + want->to_ioreg_text() + " equals the nub's name \"" + m_entry.name + "\"");
     return true;
@@ -140,11 +142,11 @@ bool TableMatcher::name_match()
 bool TableMatcher::location_match()
 {
     // 3. IOLocationMatch (a string): equals the nub's location, the part after '@'.
-    auto const* want = find(m_table, "IOLocationMatch");
+    auto const* want = lookup(MatchKey::IOLocationMatch);
     if (!want || !want->is_string())
         return true;
     bool ok = want->as_string() == m_entry.location;
-    check("IOLocationMatch", want, "\"" + m_entry.location + "\"", ok);
+    check("IOLocationMatch", want, [&] { return quoted(m_entry.location); }, ok);
     if (!ok)
         return fail("IOLocationMatch", "IOLocationMatch " + want->to_ioreg_text() + " is not the nub's location \"" + m_entry.location + "\"");
     return true;
@@ -153,7 +155,7 @@ bool TableMatcher::location_match()
 bool TableMatcher::property_match()
 {
     // 4. IOPropertyMatch: a dictionary, or an array of them (any one), every key equal.
-    auto const* want = find(m_table, "IOPropertyMatch");
+    auto const* want = lookup(MatchKey::IOPropertyMatch);
     if (!want)
         return true;
     auto dict_holds = [&](Property const& d) {
@@ -166,27 +168,29 @@ bool TableMatcher::property_match()
     };
     bool ok = want->is_array() ? std::any_of(want->as_array().begin(), want->as_array().end(), dict_holds) : dict_holds(*want);
     // Found: the nub's values of the keys the first dictionary names.
-    std::string found;
-    Property const* first = want->is_array() ? (want->as_array().empty() ? nullptr : &want->as_array().front()) : want;
-    if (first && first->is_dict()) {
+    auto found = [&] {
+        std::string text;
+        Property const* first = want->is_array() ? (want->as_array().empty() ? nullptr : &want->as_array().front()) : want;
+        if (!first || !first->is_dict())
+            return text;
         for (auto const& [key, value] : first->as_dict())
-            found += (found.empty() ? "" : ",") + ("\"" + key + "\"=" + describe(m_entry.property(key)));
-        found = "{" + found + "}";
-    }
+            text += (text.empty() ? "" : ",") + (quoted(key) + "=" + describe(m_entry.property(key)));
+        return "{" + text + "}";
+    };
     check("IOPropertyMatch", want, found, ok);
     if (!ok)
-        return fail("IOPropertyMatch", "the nub's properties " + found + " do not equal " + want->to_ioreg_text(true));
+        return fail("IOPropertyMatch", "the nub's properties " + found() + " do not equal " + want->to_ioreg_text(true));
     return true;
 }
 
 bool TableMatcher::property_exists_match()
 {
     // 5. IOPropertyExistsMatch: a string or array; any named property exists.
-    auto const* want = find(m_table, "IOPropertyExistsMatch");
+    auto const* want = lookup(MatchKey::IOPropertyExistsMatch);
     if (!want)
         return true;
     bool ok = any_string(*want, [&](std::string const& n) { return m_entry.property(n) != nullptr; });
-    check("IOPropertyExistsMatch", want, ok ? "present" : "(absent)", ok);
+    check("IOPropertyExistsMatch", want, [&] { return std::string(ok ? "present" : "(absent)"); }, ok);
     if (!ok)
         return fail("IOPropertyExistsMatch", "none of " + want->to_ioreg_text() + " is a property of the nub");
     return true;
@@ -196,11 +200,11 @@ bool TableMatcher::resource_match()
 {
     // IOResourceMatch on a non-resource provider waits at start for the resource to be
     // published (IOService::checkResources); the lab publishes only IOKit, so any other waits forever.
-    auto const* want = find(m_table, "IOResourceMatch");
+    auto const* want = lookup(MatchKey::IOResourceMatch);
     if (!want)
         return true;
     bool ok = want->is_string() && want->as_string() == "IOKit";
-    check("IOResourceMatch", want, "IOKit", ok);
+    check("IOResourceMatch", want, [] { return std::string("IOKit"); }, ok);
     if (!ok)
         return fail("IOResourceMatch", "resource " + want->to_ioreg_text() + " is never published in the lab (only IOKit is)");
     return true;
@@ -209,12 +213,14 @@ bool TableMatcher::resource_match()
 bool TableMatcher::family()
 {
     // 7. The family's matchPropertyTable, score preset from IOProbeScore.
-    int64_t probe = probe_score(m_table);
-    if (m_nub.hid && has_non_generic_key(m_table)) {
+    int64_t probe = m_keys.has(MatchKey::IOProbeScore) ? probe_score(m_table) : 0;
+    if (m_nub.hid && m_keys.any_non_generic_key()) {
         RegistryEntry const& owner = hid_owner(m_entry);
         MatchResult hid = match_hid(m_table, owner, m_entry.conforms_to("IOHIDDevice"));
-        for (auto& c : hid.compared)
-            m_result.compared.push_back(std::move(c));
+        if (m_detail == MatchDetail::Keys) {
+            for (auto& c : hid.compared)
+                m_result.compared.push_back(std::move(c));
+        }
         if (!hid.matched)
             return fail(hid.failed_key, hid.reason);
         m_result.score = hid.score;
@@ -224,16 +230,16 @@ bool TableMatcher::family()
     }
     // USB rules apply only when the table names a USB key (IOUSBHostFamily is closed; a table
     // without USB keys keeps its IOProbeScore, as the legacy family did).
-    if ((m_nub.usb_device || m_nub.usb_interface) && has_usb_key(m_table)) {
-        MatchResult usb = match_usb(m_table, m_entry, m_nub.usb_interface);
+    if ((m_nub.usb_device || m_nub.usb_interface) && m_keys.any_usb_key()) {
+        MatchResult usb = match_usb(m_table, m_entry, m_nub.usb_interface, m_detail, m_keys);
         for (auto& c : usb.compared)
             m_result.compared.push_back(std::move(c));
         if (!usb.matched)
             return fail(usb.failed_key, usb.reason);
         // IOProbeScore is added; 10000 or more counts as 9000 (legacy IOUSBDevice::matchPropertyTable).
         m_result.score = usb.score + (probe >= 10000 ? 9000 : probe);
-        m_result.rule = usb.rule;
-        m_result.reason = usb.reason;
+        m_result.rule = std::move(usb.rule);
+        m_result.reason = std::move(usb.reason);
         return true;
     }
     m_result.score = probe;
@@ -245,25 +251,27 @@ bool TableMatcher::family()
 bool TableMatcher::parent_match()
 {
     // 8. IOParentMatch: the nested table must match the nub's provider or one above it.
-    auto const* want = find(m_table, "IOParentMatch");
+    auto const* want = lookup(MatchKey::IOParentMatch);
     if (!want)
         return true;
     if (!want->is_dict()) {
-        check("IOParentMatch", want, "", false);
+        check("IOParentMatch", want, [] { return std::string(); }, false);
         return fail("IOParentMatch", "IOParentMatch must be a dictionary, not " + std::string(want->type_name()));
     }
     std::string closest;
+    TableKeys nested_keys = TableKeys::of(want->as_dict());
     for (RegistryEntry const* ancestor = m_entry.parent; ancestor && ancestor->parent; ancestor = ancestor->parent) {
         NubFacts facts(*ancestor);
-        MatchResult nested = TableMatcher(want->as_dict(), facts).run(false);
+        MatchResult nested = TableMatcher(want->as_dict(), facts, MatchDetail::Summary, nested_keys).run(false);
         if (nested.matched) {
-            check("IOParentMatch", want, ancestor->name + " (" + facts.chain.front() + ")", true, "matched by ancestor " + facts.chain.front());
+            std::string where = ancestor->name + " (" + facts.chain.front() + ")";
+            check("IOParentMatch", want, [&] { return where; }, true, "matched by ancestor " + facts.chain.front());
             return true;
         }
         if (closest.empty())
             closest = ancestor->name + " (" + facts.chain.front() + "): " + nested.reason;
     }
-    check("IOParentMatch", want, closest.empty() ? "(no provider)" : closest, false);
+    check("IOParentMatch", want, [&] { return closest.empty() ? std::string("(no provider)") : closest; }, false);
     return fail("IOParentMatch", "no provider above the nub matches " + want->to_ioreg_text(true)
             + (closest.empty() ? "; the nub has no provider" : "; the nearest, " + closest));
 }
@@ -279,6 +287,39 @@ MatchResult TableMatcher::run(bool top_level)
 }
 
 } // namespace
+
+std::string const& key_name(MatchKey key)
+{
+    static std::array<std::string, kKeyNames.size()> const names = [] {
+        std::array<std::string, kKeyNames.size()> out;
+        for (size_t i = 0; i < kKeyNames.size(); ++i)
+            out[i] = kKeyNames[i];
+        return out;
+    }();
+    return names[static_cast<size_t>(key)];
+}
+
+TableKeys TableKeys::of(PropertyDict const& table)
+{
+    TableKeys keys;
+    for (auto const& entry : table) {
+        std::string const& name = entry.first; // not a structured binding: clang 14 cannot capture one
+        auto known = std::find_if(kKeyNames.begin(), kKeyNames.end(), [&](char const* k) { return name == k; });
+        if (known != kKeyNames.end())
+            keys.m_bits |= 1u << static_cast<unsigned>(known - kKeyNames.begin());
+        if (std::none_of(kGenericKeys.begin(), kGenericKeys.end(), [&](char const* g) { return name == g; }))
+            keys.m_non_generic = true;
+    }
+    return keys;
+}
+
+bool TableKeys::any_usb_key() const
+{
+    uint32_t usb = 0;
+    for (auto k = static_cast<unsigned>(MatchKey::idVendor); k <= static_cast<unsigned>(MatchKey::bInterfaceNumber); ++k)
+        usb |= 1u << k;
+    return (m_bits & usb) != 0;
+}
 
 size_t MatchResult::keys_passed() const
 {
@@ -311,9 +352,12 @@ int64_t probe_score(PropertyDict const& personality)
     return p && p->is_number() ? static_cast<int64_t>(static_cast<int32_t>(p->as_number())) : 0;
 }
 
-MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub)
+MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub, MatchDetail detail, TableKeys const* keys)
 {
-    return TableMatcher(personality, nub).run(true);
+    if (keys)
+        return TableMatcher(personality, nub, detail, *keys).run(true);
+    TableKeys own = TableKeys::of(personality);
+    return TableMatcher(personality, nub, detail, own).run(true);
 }
 
 MatchResult match_personality(PropertyDict const& personality, RegistryEntry const& nub)

@@ -50,12 +50,44 @@ struct NubFacts {
     bool conforms_to(std::string_view class_name) const;
 };
 
+// The keys matching knows by name, so a personality's can be listed once (TableKeys).
+enum class MatchKey : uint8_t {
+    IOProviderClass, IONameMatch, IOLocationMatch, IOPropertyMatch, IOPropertyExistsMatch, IOResourceMatch, IOParentMatch,
+    IOProbeScore, IOMatchCategory,
+    idVendor, idProduct, idProductMask, idProductArray, bcdDevice, bDeviceClass, bDeviceSubClass, bDeviceProtocol,
+    bConfigurationValue, bInterfaceClass, bInterfaceSubClass, bInterfaceProtocol, bInterfaceNumber,
+    Count
+};
+std::string const& key_name(MatchKey key); // static storage: looking it up allocates nothing
+
+// Which known keys a table names, and whether it names any key IOService::matchInternal does not
+// handle itself (then the family is asked). Worked out once per personality by the catalogue,
+// so matching skips the lookups of keys a personality does not have.
+class TableKeys {
+public:
+    static TableKeys of(PropertyDict const& table);
+    bool has(MatchKey key) const { return (m_bits >> static_cast<unsigned>(key)) & 1u; }
+    bool any_usb_key() const;
+    bool any_non_generic_key() const { return m_non_generic; }
+
+private:
+    uint32_t m_bits { 0 };
+    bool m_non_generic { false };
+};
+static_assert(static_cast<unsigned>(MatchKey::Count) <= 32, "TableKeys keeps one bit per key");
+
+// Keys: list every key compared in MatchResult::compared (the explanation). Summary: only the
+// outcome, rule and reason, as the kernel traces them; cheaper, for the hot path.
+enum class MatchDetail : uint8_t { Summary, Keys };
+
 MatchResult match_personality(PropertyDict const& personality, RegistryEntry const& nub);
-MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub);
+MatchResult match_personality(PropertyDict const& personality, NubFacts const& nub, MatchDetail detail = MatchDetail::Keys,
+    TableKeys const* keys = nullptr);
 
 // The USB rules alone (exposed for data-driven tests). `interface` selects the interface
 // variant of the table. Returns matched=false with the reason when no row applies.
 MatchResult match_usb(PropertyDict const& personality, RegistryEntry const& nub, bool interface);
+MatchResult match_usb(PropertyDict const& personality, RegistryEntry const& nub, bool interface, MatchDetail detail, TableKeys const& keys);
 
 // The HID family rules alone (IOHIDFamily MatchPropertyTable, reference 4.3), against the
 // entry whose properties HID compares (see hid_owner). The score includes IOProbeScore.
@@ -74,6 +106,7 @@ int64_t probe_score(PropertyDict const& personality);
 // Helpers shared by the family files.
 namespace matching_detail {
 Property const* find(PropertyDict const& dict, std::string const& key);
+inline Property const* find(PropertyDict const& dict, MatchKey key) { return find(dict, key_name(key)); }
 std::string describe(Property const* p);
 } // namespace matching_detail
 

@@ -159,3 +159,69 @@ TEST_CASE("a failed match explains itself")
     CHECK(result.reason == "idVendor: personality wants 0x5ac, the interface has 0x1209");
     CHECK(match_category(PropertyDict {}) == "IODefaultMatchCategory");
 }
+
+TEST_CASE("every key compared is listed, in IOKit's order, with what the nub has")
+{
+    auto nub = make_interface();
+    PropertyDict p = props("IOUSBHostInterface", { { "idVendor", 0x1209 }, { "idProduct", 2 }, { "bConfigurationValue", 1 }, { "bInterfaceNumber", 0 } });
+    p["IONameMatch"] = Property::string("IOUSBHostInterface");
+    auto result = match_personality(p, nub);
+    REQUIRE_FALSE(result.matched);
+    CHECK(result.failed_key == "idProduct");
+    std::vector<std::string> keys;
+    for (auto const& k : result.compared)
+        keys.push_back(k.key);
+    CHECK(keys == std::vector<std::string> { "IOProviderClass", "IONameMatch", "idVendor", "idProduct", "bConfigurationValue", "bInterfaceNumber" });
+    CHECK(result.compared[3].wanted == "0x2");
+    CHECK(result.compared[3].found == "0x1");
+    CHECK_FALSE(result.compared[3].passed);
+    CHECK(result.compared[2].passed);
+    CHECK(result.keys_passed() == 5);
+}
+
+TEST_CASE("a matched personality lists its keys and notes wildcards and masks")
+{
+    auto device = make_device();
+    PropertyDict wildcard = props("IOUSBHostDevice", { { "idVendor", 0x1209 } });
+    wildcard["idProduct"] = Property::string("*");
+    auto result = match_personality(wildcard, device);
+    REQUIRE(result.matched);
+    REQUIRE(result.compared.size() == 3);
+    CHECK(result.compared[2].key == "idProduct");
+    CHECK(result.compared[2].note.find("wildcard") != std::string::npos);
+
+    PropertyDict masked = props("IOUSBHostDevice", { { "idVendor", 0x1209 }, { "idProduct", 0 }, { "idProductMask", 0xfffe } });
+    result = match_personality(masked, device);
+    REQUIRE(result.matched);
+    CHECK(result.compared[2].note.find("idProductMask") != std::string::npos);
+}
+
+TEST_CASE("IOLocationMatch compares the nub's location")
+{
+    auto nub = make_interface();
+    nub.location = "0";
+    PropertyDict here = props("IOUSBHostInterface", {});
+    here["IOLocationMatch"] = Property::string("0");
+    PropertyDict there = props("IOUSBHostInterface", {});
+    there["IOLocationMatch"] = Property::string("1");
+    check_rows({ { "same location", here, true, 0, "" }, { "other location", there, false, 0, "IOLocationMatch" } }, nub);
+}
+
+TEST_CASE("USB wildcards on other keys, and idProductArray that misses")
+{
+    auto device = make_device();
+    PropertyDict vendor_wildcard = props("IOUSBHostDevice", { { "idProduct", 1 } });
+    vendor_wildcard["idVendor"] = Property::string("*");
+    PropertyDict two_wildcards = props("IOUSBHostDevice", {});
+    two_wildcards["idVendor"] = Property::string("*");
+    two_wildcards["idProduct"] = Property::string("*");
+    PropertyDict array_miss = props("IOUSBHostDevice", { { "idVendor", 0x1209 } });
+    array_miss["idProductArray"] = Property::array({ Property::number(7, 32), Property::number(8, 32) });
+    check_rows(
+        {
+            { "vendor wildcard costs 1000", vendor_wildcard, true, 89000, "" },
+            { "two wildcards cost 2000", two_wildcards, true, 88000, "" },
+            { "idProductArray without the device's product", array_miss, false, 0, "idProductArray" },
+        },
+        device);
+}

@@ -93,7 +93,10 @@ ErrorOr<ipc::Message> UserServer::send(ipc::Message const& message)
                 TraceField::text("method", m_kernel.method_name(message.header.msgid)),
                 TraceField::hex("target", message.header.target) });
     }
-    auto reply = m_connection->call(message);
+    // The dext reads the virtual time of the event that sent this (mach_absolute_time).
+    ipc::Message stamped = message;
+    stamped.header.now_ns = m_kernel.scheduler().now();
+    auto reply = m_connection->call(stamped);
     if (!reply && !m_connection->death().empty())
         m_kernel.server_died(*this);
     return reply;

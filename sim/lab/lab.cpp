@@ -59,6 +59,7 @@ Lab::Lab(LabOptions options)
             [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
     }
     m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace, std::move(launcher));
+    m_kernel->set_development_mode(m_options.development);
 }
 
 Lab::~Lab()

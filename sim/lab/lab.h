@@ -21,6 +21,7 @@ struct LabOptions {
     bool isolate { false };      // each IOUserServer in its own dextlab-driverhost process
     int watchdog_ms { 1000 };    // isolated: a dext that does not answer this long (wall time) is killed
     std::string driverhost_path; // isolated: the host binary (default: the build's)
+    bool development { false };  // entitlement refusals become warnings, as with SIP disabled
 };
 
 class Lab {

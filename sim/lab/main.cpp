@@ -1,6 +1,7 @@
 // dextlab: the command line.
 //   dextlab run FILE...     run scenario files (JUnit, Chrome trace, sharding)
 //   dextlab ioreg FILE      run a scenario and print the registry as it stands after the last step
+//   dextlab match FILE      run a scenario and say what matched each nub; --explain says why
 //   dextlab models          list the emulated device models
 
 #include "devices/usb/usb_device.h"
@@ -18,6 +19,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 
 using namespace dextlab;
 using namespace dextlab::lab;
@@ -62,7 +65,7 @@ std::string output_path(std::string const& given, std::string const& scenario_fi
 
 int run_command(std::vector<std::string> files, std::optional<uint64_t> seed, std::string const& junit, std::string const& trace,
     std::string const& trace_text, std::string const& shard_text, std::vector<std::string> const& dext_path, bool verbose,
-    bool quiet, bool isolate)
+    bool quiet, bool isolate, bool development)
 {
     Shard shard;
     if (!shard_text.empty() && !parse_shard(shard_text, shard)) {
@@ -80,6 +83,7 @@ int run_command(std::vector<std::string> files, std::optional<uint64_t> seed, st
     options.seed = seed;
     options.dext_search_path = dext_path;
     options.isolate = isolate;
+    options.development = development;
     options.verbosity = quiet ? Verbosity::Quiet : verbose ? Verbosity::All : many ? Verbosity::Quiet : Verbosity::Lifecycle;
     options.print = [](std::string const& line) { std::printf("%s\n", line.c_str()); };
 
@@ -139,6 +143,90 @@ int ioreg_command(std::string const& file, std::optional<uint64_t> seed, std::ve
     return result.passed ? 0 : 1;
 }
 
+// The nubs of the registry after each step, each explained as it last stood while registered
+// (or only after step `at_step`, 1-based, when given), in registry-id order.
+void collect_explanations(Lab& lab, size_t step_index, std::optional<size_t> at_step, std::map<uint64_t, kernel::NubExplanation>& seen)
+{
+    if (!at_step || *at_step == step_index + 1) {
+        for (auto& e : lab.kernel().explain_registry())
+            seen[e.id] = std::move(e);
+    }
+}
+
+std::string summary_line(kernel::NubExplanation const& e)
+{
+    std::string line = e.path + (e.device.empty() ? "" : " [" + e.device + "]") + ": ";
+    if (!e.matched()) {
+        line += "nothing matched";
+        if (e.closest.empty())
+            line += " (no installed personality is for " + e.class_name + ")";
+        else {
+            auto const& c = e.candidates[e.closest.front()];
+            line += " (closest: " + c.personality + " of " + c.dext + ", failed at " + c.result.failed_key + ")";
+        }
+        return line;
+    }
+    std::string parts;
+    for (auto const& category : e.categories) {
+        parts += parts.empty() ? "" : "; ";
+        if (category.winner) {
+            auto const& w = e.candidates[*category.winner];
+            parts += category.category + " -> " + w.personality + " of " + w.dext + " (" + std::to_string(w.result.score) + ")";
+        } else {
+            parts += category.category + " -> refused";
+        }
+    }
+    return line + parts;
+}
+
+int match_command(std::string const& file, std::optional<uint64_t> seed, std::vector<std::string> const& dext_path, bool explain,
+    std::string const& device, std::optional<size_t> at_step, bool all_keys, bool development)
+{
+    auto scenario = parse_scenario_file(file);
+    if (!scenario) {
+        std::fprintf(stderr, "%s\n", scenario.error().message.c_str());
+        return 2;
+    }
+    if (at_step && (*at_step == 0 || *at_step > scenario.value().steps.size())) {
+        std::fprintf(stderr, "dextlab: --step takes a step number from 1 to %zu (the scenario's steps); got %zu\n",
+            scenario.value().steps.size(), *at_step);
+        return 2;
+    }
+    std::map<uint64_t, kernel::NubExplanation> seen;
+    RunOptions options;
+    options.seed = seed;
+    options.dext_search_path = dext_path;
+    options.development = development;
+    options.after_step = [&](Lab& lab, size_t index) { collect_explanations(lab, index, at_step, seen); };
+    auto result = run_scenario(scenario.value(), options);
+    for (auto const& failure : result.failures)
+        std::fprintf(stderr, "%s\n", failure.c_str());
+
+    std::set<std::string> devices;
+    size_t shown = 0;
+    for (auto const& [id, e] : seen) {
+        if (!e.device.empty())
+            devices.insert(e.device);
+        if (!device.empty() && e.device != device)
+            continue;
+        ++shown;
+        if (explain)
+            std::printf("%s%s", shown > 1 ? "\n" : "", kernel::format_explanation(e, kernel::ExplainFormat { all_keys }).c_str());
+        else
+            std::printf("%s\n", summary_line(e).c_str());
+    }
+    if (shown == 0) {
+        std::string known;
+        for (auto const& d : devices)
+            known += (known.empty() ? "" : ", ") + d;
+        std::fprintf(stderr, "dextlab: no nub%s was in the registry after %s; devices seen: %s\n",
+            device.empty() ? "" : (" of device '" + device + "'").c_str(), at_step ? ("step " + std::to_string(*at_step)).c_str() : "any step",
+            known.empty() ? "none" : known.c_str());
+        return 1;
+    }
+    return result.passed ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -150,7 +238,7 @@ int main(int argc, char** argv)
     std::optional<uint64_t> seed;
     std::string junit, trace, trace_text, shard;
     std::vector<std::string> dext_path;
-    bool verbose = false, quiet = false, isolate = false;
+    bool verbose = false, quiet = false, isolate = false, development = false;
     auto* run = app.add_subcommand("run", "Run scenario files");
     run->add_option("files", files, "Scenario files (.yaml)")->required()->check(CLI::ExistingFile);
     run->add_option("--seed", seed, "Seed for every scenario (default: each file's own)");
@@ -162,6 +250,7 @@ int main(int argc, char** argv)
     run->add_flag("-v,--verbose", verbose, "Print every trace record");
     run->add_flag("-q,--quiet", quiet, "Print only failures and the summary");
     run->add_flag("--isolate", isolate, "Run each IOUserServer in its own dextlab-driverhost process");
+    run->add_flag("--development", development, "Entitlement refusals become warnings, as with SIP disabled");
 
     std::string ioreg_file;
     bool properties = false, hex = false;
@@ -172,13 +261,28 @@ int main(int argc, char** argv)
     ioreg->add_flag("-l", properties, "Show properties");
     ioreg->add_flag("-x", hex, "Show numbers in hex");
 
+    std::string match_file, match_device;
+    std::optional<size_t> match_step;
+    bool explain = false, all_keys = false;
+    auto* match = app.add_subcommand("match", "Run a scenario and say which personality matched each nub (--explain: why)");
+    match->add_option("file", match_file, "Scenario file")->required()->check(CLI::ExistingFile);
+    match->add_flag("--explain", explain, "Every installed personality, the keys it compared, the winners and why");
+    match->add_option("--device", match_device, "Only the nubs of this device (the scenario's plug id)");
+    match->add_option("--step", match_step, "Explain the registry after step N (1-based) instead of each nub as it last stood");
+    match->add_flag("--all-keys", all_keys, "Also list the keys of personalities for another provider class");
+    match->add_option("--seed", seed, "Seed");
+    match->add_option("--dext-path", dext_path, "Folders holding Name.dext bundles");
+    match->add_flag("--development", development, "Entitlement refusals become warnings, as with SIP disabled");
+
     auto* models = app.add_subcommand("models", "List the emulated device models");
 
     CLI11_PARSE(app, argc, argv);
     if (run->parsed())
-        return run_command(files, seed, junit, trace, trace_text, shard, dext_path, verbose, quiet, isolate);
+        return run_command(files, seed, junit, trace, trace_text, shard, dext_path, verbose, quiet, isolate, development);
     if (ioreg->parsed())
         return ioreg_command(ioreg_file, seed, dext_path, properties, hex);
+    if (match->parsed())
+        return match_command(match_file, seed, dext_path, explain, match_device, match_step, all_keys, development);
     if (models->parsed()) {
         for (auto const* m : usb::DeviceModels::all())
             std::printf("%-20s %s\n", m->name.c_str(), m->description.c_str());

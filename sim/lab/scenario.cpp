@@ -455,28 +455,29 @@ ErrorOr<void> check_known(Source const& source, Field const& field, std::span<st
         + "; known " + noun + "s: " + join(known));
 }
 
-constexpr std::array<std::string_view, 6> k_top_level_keys { "name", "description", "seed", "isolate", "dexts", "steps" };
+constexpr std::array<std::string_view, 7> k_top_level_keys { "name", "description", "seed", "isolate", "development", "dexts", "steps" };
 constexpr std::array<std::string_view, 6> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash" };
 constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
 constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
 constexpr std::array<std::string_view, 1> k_unplug_keys { "id" };
 constexpr std::array<std::string_view, 1> k_ioreg_keys { "properties" };
-constexpr std::array<std::string_view, 10> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
-    "leaked-objects", "registry", "present", "within" };
-constexpr std::array<std::string_view, 4> k_expect_subjects { "service", "log", "services-of", "registry" };
+constexpr std::array<std::string_view, 12> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
+    "leaked-objects", "registry", "present", "within", "event", "with" };
+constexpr std::array<std::string_view, 5> k_expect_subjects { "service", "log", "services-of", "registry", "event" };
 constexpr std::array<std::string_view, 3> k_service_states { "started", "stopped", "absent" };
 
 // Which subjects each qualifier key of an expect step may accompany.
 struct QualifierRule {
     std::string_view key;
-    std::array<std::string_view, 2> subjects;
+    std::array<std::string_view, 3> subjects;
 };
-constexpr std::array<QualifierRule, 5> k_qualifier_rules { {
+constexpr std::array<QualifierRule, 6> k_qualifier_rules { {
     { "state", { "service", "" } },
     { "launches", { "service", "" } },
     { "leaked-objects", { "service", "services-of" } },
-    { "count", { "log", "services-of" } },
+    { "count", { "log", "services-of", "event" } },
     { "present", { "registry", "" } },
+    { "with", { "event", "" } },
 } };
 
 // [SECTION] ScenarioParser: top level, dexts, steps
@@ -552,6 +553,8 @@ ErrorOr<void> ScenarioParser::parse_top_level_field(Field const& field)
         m_scenario.seed_given = true;
     } else if (field.key == "isolate") {
         m_scenario.isolate = TRY(read_bool(m_source, field));
+    } else if (field.key == "development") {
+        m_scenario.development = TRY(read_bool(m_source, field));
     } else if (field.key == "dexts") {
         TRY(parse_dexts(field));
     } else {
@@ -765,7 +768,7 @@ ErrorOr<ExpectStep> ScenarioParser::parse_expect(Field const& verb)
     TRY(check_expect(verb, fields));
     // A log line is expected at least once unless a count says otherwise; a registry path is
     // expected to be present unless `present: false`.
-    if (expect.log && !expect.count)
+    if ((expect.log || expect.event) && !expect.count)
         expect.count = Comparison { Comparison::Op::GreaterEqual, 1 };
     if (expect.registry && !expect.present)
         expect.present = true;
@@ -793,6 +796,10 @@ ErrorOr<void> ScenarioParser::parse_expect_field(Field const& field, ExpectStep&
         expect.present = TRY(read_bool(m_source, field));
     else if (key == "within")
         expect.within = TRY(read_duration(m_source, field));
+    else if (key == "event")
+        expect.event = TRY(read_string(m_source, field, "a trace point name, like entitlement_refused"));
+    else if (key == "with")
+        expect.with = TRY(read_string(m_source, field, "text the event's record must contain"));
     else {
         auto state = TRY(read_string(m_source, field, "started, stopped or absent"));
         if (std::find(k_service_states.begin(), k_service_states.end(), state) == k_service_states.end())
@@ -823,9 +830,11 @@ ErrorOr<void> ScenarioParser::check_expect(Field const& verb, std::vector<Field>
     std::string const& subject = subjects[0]->key;
     for (auto const& rule : k_qualifier_rules) {
         Field const* qualifier = find_field(fields, rule.key);
-        if (!qualifier || subject == rule.subjects[0] || subject == rule.subjects[1])
+        if (!qualifier || std::find(rule.subjects.begin(), rule.subjects.end(), subject) != rule.subjects.end())
             continue;
-        std::string allowed = in_quotes(rule.subjects[0]) + (rule.subjects[1].empty() ? "" : " or " + in_quotes(rule.subjects[1]));
+        std::string allowed = in_quotes(rule.subjects[0]);
+        for (size_t i = 1; i < rule.subjects.size() && !rule.subjects[i].empty(); ++i)
+            allowed += (i + 1 < rule.subjects.size() && !rule.subjects[i + 1].empty() ? ", " : " or ") + in_quotes(rule.subjects[i]);
         return error(qualifier->key_at, in_quotes(rule.key) + " goes with " + allowed + ", and this expect step checks " + in_quotes(subject));
     }
     auto has = [&](std::string_view key) { return find_field(fields, key) != nullptr; };

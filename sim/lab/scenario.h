@@ -65,6 +65,8 @@ struct ExpectStep {
     std::optional<std::string> registry;         // a registry path "IOUSBHostDevice/IOUSBHostInterface/Name"
     std::optional<bool> present;                 // with registry (default true)
     std::optional<Duration> within;              // run up to this long for the expectation to hold
+    std::optional<std::string> event;            // a trace point, like entitlement_refused: records of it so far
+    std::optional<std::string> with;             // with event: text the record must contain (object or a field)
 };
 
 // ioreg: {} or ioreg: {properties: true} — print the registry as it stands (like `ioreg -l`).
@@ -92,6 +94,7 @@ struct Scenario {
     uint64_t seed { 0 };
     bool seed_given { false };
     bool isolate { false }; // `isolate: true`: every IOUserServer in its own process
+    bool development { false }; // `development: true`: entitlement refusals become warnings (SIP off)
     std::vector<std::string> dexts; // bundle names, e.g. MyUserUSBInterfaceDriver
     std::map<std::string, SourceLocation> dext_locations;
     std::vector<Step> steps;

@@ -35,7 +35,7 @@ bool shown_at(Verbosity verbosity, TraceRecord const& r)
 }
 
 // Checks one expectation now. Returns an empty string when it holds, else what was found.
-std::string check(Lab& lab, ExpectStep const& e)
+std::string check(Lab& lab, ExpectStep const& e, std::vector<TraceRecord> const& records)
 {
     auto const& kernel = lab.kernel();
     if (e.service) {
@@ -116,6 +116,23 @@ std::string check(Lab& lab, ExpectStep const& e)
             return std::string("registry path ") + *e.registry + (present ? " is present" : " is not present");
         return "";
     }
+    if (e.event) {
+        // Records of the trace point so far; with `with`, only those whose object or fields contain it.
+        uint64_t n = 0;
+        for (auto const& r : records) {
+            if (r.point != *e.event)
+                continue;
+            std::string text = r.object;
+            for (auto const& f : r.fields)
+                text += " " + f.key + "=" + f.value_text();
+            n += !e.with || text.find(*e.with) != std::string::npos;
+        }
+        Comparison count = e.count.value_or(Comparison { Comparison::Op::GreaterEqual, 1 });
+        if (!count.holds(n))
+            return std::to_string(n) + " " + *e.event + " records" + (e.with ? " containing \"" + *e.with + "\"" : "") + ", expected "
+                + count.to_string();
+        return "";
+    }
     return "the expectation names nothing to check";
 }
 
@@ -133,6 +150,8 @@ std::string describe(ExpectStep const& e)
         add("log \"" + *e.log + "\"");
     if (e.services_of)
         add("services-of " + *e.services_of);
+    if (e.event)
+        add("event " + *e.event + (e.with ? " with \"" + *e.with + "\"" : ""));
     if (e.count)
         add("count " + e.count->to_string());
     if (e.leaked_objects)
@@ -163,6 +182,7 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
         lab_options.seed = result.seed;
         lab_options.dext_search_path = options.dext_search_path;
         lab_options.isolate = options.isolate || scenario.isolate;
+        lab_options.development = options.development || scenario.development;
         lab_options.watchdog_ms = options.watchdog_ms;
         Lab lab(lab_options);
         lab.trace().subscribe([&](TraceRecord const& r) {
@@ -222,11 +242,11 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
                     options.print(format_ioreg(lab.kernel().registry(), IoregOptions { ioreg->properties, false }));
             } else if (auto const* expect = std::get_if<ExpectStep>(&step.action)) {
                 ++result.expectations;
-                std::string found = check(lab, *expect);
+                std::string found = check(lab, *expect, result.records);
                 if (!found.empty() && expect->within) {
                     VirtualTime deadline = lab.now() + *expect->within;
-                    lab.scheduler().run_until([&] { return check(lab, *expect).empty(); }, deadline);
-                    found = check(lab, *expect);
+                    lab.scheduler().run_until([&] { return check(lab, *expect, result.records).empty(); }, deadline);
+                    found = check(lab, *expect, result.records);
                 }
                 if (found.empty()) {
                     lab.trace().emit(expect_passed, "scenario", "steps", "", { TraceField::text("expect", describe(*expect)) });
@@ -237,6 +257,8 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
                     fail(step.where, "expected " + describe(*expect) + "; " + found + " (at " + format_time(lab.now()) + ")");
                 }
             }
+            if (options.after_step && !aborted)
+                options.after_step(lab, i);
         }
         result.end_time = lab.now();
         if (options.at_end)

@@ -27,6 +27,9 @@ struct RunOptions {
     std::function<void(std::string const&)> print; // where live lines go (one line per call)
     // Called after the last step, before the lab is torn down (e.g. `dextlab ioreg`).
     std::function<void(class Lab&)> at_end;
+    // Called after each step performed, with its index (e.g. `dextlab match --explain`).
+    std::function<void(class Lab&, size_t step_index)> after_step;
+    bool development { false }; // entitlement refusals become warnings (also if the scenario says so)
 };
 
 struct ScenarioResult {

@@ -310,7 +310,7 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         { "  - expect: {log: y, state: started}\n", "t.yaml:4:22: 'state' goes with 'service', and this expect step checks 'log'" },
         { "  - expect: {registry: y, launches: 1}\n", "t.yaml:4:27: 'launches' goes with 'service', and this expect step checks 'registry'" },
         { "  - expect: {service: X, state: started, count: 1}\n",
-            "t.yaml:4:42: 'count' goes with 'log' or 'services-of', and this expect step checks 'service'" },
+            "t.yaml:4:42: 'count' goes with 'log', 'services-of' or 'event', and this expect step checks 'service'" },
         { "  - expect: {log: y, present: true}\n", "t.yaml:4:22: 'present' goes with 'registry', and this expect step checks 'log'" },
         { "  - expect: {log: y, leaked-objects: 0}\n", "t.yaml:4:22: 'leaked-objects' goes with 'service' or 'services-of', and this expect step checks 'log'" },
         { "  - expect: {leaked-objects: 0}\n", "t.yaml:4:14: 'leaked-objects' needs 'service' or 'services-of' beside it" },
@@ -346,7 +346,7 @@ TEST_CASE("errors in the file as a whole name file:line:col and the fix")
         { "---\n", "t.yaml:1:1: the file holds no scenario" },
         { "- a\n- b\n", "t.yaml:1:1: the top level must be a map with 'name', 'dexts' and 'steps'; got a list" },
         { "name: t\nnmae: x\ndexts: []\nsteps: []\n",
-            "t.yaml:2:1: unknown key 'nmae' at the top level (did you mean 'name'?); known keys: name, description, seed, isolate, dexts, steps" },
+            "t.yaml:2:1: unknown key 'nmae' at the top level (did you mean 'name'?); known keys: name, description, seed, isolate, development, dexts, steps" },
         { "dexts: []\nsteps: []\n", "t.yaml:1:1: missing required key 'name' at the top level; add it, like 'name: demo driver reads interrupt data'" },
         { "name: t\nsteps: []\n", "t.yaml:1:1: missing required key 'dexts' at the top level" },
         { "name: t\ndexts: []\n", "t.yaml:1:1: missing required key 'steps' at the top level" },
@@ -416,4 +416,26 @@ TEST_CASE("scenario files: read from disk, or a clear error when missing")
     CHECK(from_disk.value().file == path.string());
     CHECK(from_disk.value().steps.size() == 8);
     CHECK(from_disk.value().dext_locations.at("MyUserUSBInterfaceDriver").to_string() == path.string() + ":4:9");
+}
+
+TEST_CASE("expect event: a trace point, optional with-text and count; development at the top level")
+{
+    auto scenario = parse("name: t\ndevelopment: true\ndexts: [X]\nsteps:\n"
+                          "  - expect: {event: entitlement_refused, with: transport.usb}\n"
+                          "  - expect: {event: match_winner, count: 2, within: 5ms}\n");
+    REQUIRE(scenario.has_value());
+    CHECK(scenario.value().development);
+    auto const& first = step_as<ExpectStep>(scenario.value(), 0);
+    CHECK(first.event == "entitlement_refused");
+    CHECK(first.with == "transport.usb");
+    CHECK(first.count->to_string() == ">= 1");
+    auto const& second = step_as<ExpectStep>(scenario.value(), 1);
+    CHECK(second.count->to_string() == "== 2");
+    CHECK_FALSE(second.with);
+    CHECK_FALSE(parse(with_steps("  - run: 1ms\n")).value().development);
+
+    CHECK(error_of(with_steps("  - expect: {log: x, with: y}\n")) == "t.yaml:4:22: 'with' goes with 'event', and this expect step checks 'log'");
+    CHECK(error_of(with_steps("  - expect: {event: x, state: started}\n")) == "t.yaml:4:24: 'state' goes with 'service', and this expect step checks 'event'");
+    CHECK(error_of(with_steps("  - expect: {event: x, log: y}\n")) == "t.yaml:4:24: expect step has two subjects, 'event' and 'log'; write one expect step for each");
+    CHECK(error_of("name: t\ndevelopment: yes\ndexts: []\nsteps: []\n").find("t.yaml:2:14:") == 0);
 }

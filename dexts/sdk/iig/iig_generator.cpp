@@ -193,6 +193,10 @@ ErrorOr<ClassCode> generate_class(Class const& cls, ClassIndex const& index, std
     std::set<uint64_t> ids;
     for (auto const& m : cls.methods) {
         auto r = TRY(resolve(cls, m, index, path));
+        if (m.conditional && r.role != Role::Plain)
+            return Error::with(path + ":" + std::to_string(m.line) + ": " + C + "::" + m.name
+                + " is inside an #if in the class, but it travels as a message (it needs an id and a dispatch case in "
+                  "every build); only LOCALONLY or static methods may be conditional; move the #if around the whole class");
         if (r.role == Role::NewRpc) {
             uint64_t id = ipc::method_id(C + "::" + m.name);
             if (!ids.insert(id).second)
@@ -245,26 +249,34 @@ ErrorOr<ClassCode> generate_class(Class const& cls, ClassIndex const& index, std
     b += "    virtual const OSMetaClass* getMetaClass() const override;\n";
     b += "    virtual kern_return_t Dispatch(const IORPC rpc) override;\n";
     b += "    static kern_return_t _Dispatch(" + C + "* self, const IORPC rpc);\n\n";
+    // Plain declarations keep the preprocessor lines written between them (#if __BLOCKS__ ...).
+    // The parser saw to it that only plain methods sit inside an #if, so moving the message
+    // methods' declarations below changes no condition.
     for (auto const& r : resolved) {
+        for (auto const& directive : r.method->directives_before)
+            b += directive + "\n";
         if (r.role == Role::Plain)
             b += plain_declaration(*r.method);
     }
+    for (auto const& directive : cls.trailing_directives)
+        b += directive + "\n";
     for (auto const& r : resolved) {
         auto const& m = *r.method;
         if (r.role != Role::NewRpc)
             continue;
         std::string params = param_list(m, true);
         b += "    " + m.return_type + " " + m.name + "(" + params + (params.empty() ? "" : ", ")
-            + "OSDispatchMethod supermethod = NULL);\n";
+            + "OSDispatchMethod supermethod = NULL)" + (m.is_const ? " const" : "") + ";\n";
         if (!m.type_of.empty())
             b += "    kern_return_t CreateAction" + m.name + "(size_t referenceSize, OSAction** action);\n";
     }
     for (auto const& r : resolved) {
         auto const& m = *r.method;
         if (r.role == Role::NewRpc && !m.is_pure)
-            b += "    " + m.return_type + " " + m.name + "_Impl(" + C + "_" + m.name + "_Args);\n";
+            b += "    " + m.return_type + " " + m.name + "_Impl(" + C + "_" + m.name + "_Args)" + (m.is_const ? " const" : "") + ";\n";
         else if (r.role == Role::OverrideRpc)
-            b += "    " + r.declared->return_type + " " + m.name + "_Impl(" + C + "_" + m.name + "_Args);\n";
+            b += "    " + r.declared->return_type + " " + m.name + "_Impl(" + C + "_" + m.name + "_Args)"
+                + (r.declared->is_const ? " const" : "") + ";\n";
     }
     b += "};\n";
 
@@ -311,11 +323,17 @@ ErrorOr<ClassCode> generate_class(Class const& cls, ClassIndex const& index, std
         std::string prefix = C + "_" + m.name;
         std::string params = param_list(m, false);
         im += "\n" + m.return_type + " " + C + "::" + m.name + "(" + params + (params.empty() ? "" : ", ")
-            + "OSDispatchMethod supermethod)\n{\n";
-        // Locals carry a reserved prefix so they never shadow a parameter name.
-        im += "    " + prefix + "_Invocation __iig_invocation {" + arg_list(m) + "};\n";
+            + "OSDispatchMethod supermethod)" + (m.is_const ? " const" : "") + "\n{\n";
+        // Locals carry a reserved prefix so they never shadow a parameter name. A result field is
+        // value-initialised, so a call that fails before the method runs returns 0/false/NULL.
+        std::string init = arg_list(m);
+        if (!returns_status(m) && !returns_void(m))
+            init += std::string(init.empty() ? "" : ", ") + "{}";
+        im += "    " + prefix + "_Invocation __iig_invocation {" + init + "};\n";
         im += "    IORPC __iig_rpc { " + prefix + "_ID, &__iig_invocation };\n";
-        im += "    kern_return_t __iig_status = supermethod ? supermethod(this, __iig_rpc) : ((OSObject*)this)->Invoke(__iig_rpc);\n";
+        // A const method still travels: the message machinery does not modify the object.
+        im += "    OSObject* __iig_self = const_cast<OSObject*>(static_cast<const OSObject*>(this));\n";
+        im += "    kern_return_t __iig_status = supermethod ? supermethod(__iig_self, __iig_rpc) : __iig_self->Invoke(__iig_rpc);\n";
         if (returns_status(m))
             im += "    return __iig_status;\n";
         else if (returns_void(m))

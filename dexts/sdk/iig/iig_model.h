@@ -31,6 +31,12 @@ struct Method {
     std::string queue_name;      // QUEUENAME(x)
     std::string type_of;         // TYPE(P::Q): "P::Q"
     int line { 0 };
+    // Preprocessor lines (#if, #endif, ...) written inside the class just before this method, in
+    // order; `conditional` when the method sits inside such an #if. Only plain C++ methods
+    // (LOCALONLY, static) may be conditional: a message method needs an id and a dispatch case
+    // in every build.
+    std::vector<std::string> directives_before;
+    bool conditional { false };
 };
 
 struct Class {
@@ -39,6 +45,7 @@ struct Class {
     bool kernel { false }; // KERNEL: implemented in the kernel; the dext holds proxies
     bool native { false }; // NATIVE: halves on both sides
     std::vector<Method> methods;
+    std::vector<std::string> trailing_directives; // preprocessor lines after the last method
     std::string file;
     int line { 0 };
 };

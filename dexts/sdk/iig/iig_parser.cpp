@@ -310,15 +310,46 @@ ErrorOr<void> parse_class_body(Class& cls, std::string const& body, size_t body_
     std::string const& path)
 {
     size_t i = 0;
+    std::vector<std::string> directives; // waiting for the next method
+    int if_depth = 0;
+    int if_line = 0;
     while (i < body.size()) {
         while (i < body.size() && std::isspace(static_cast<unsigned char>(body[i])))
             ++i;
         if (i >= body.size())
             break;
         int line = line_of(clean_text, body_offset + i);
-        if (body[i] == '#')
-            return error_at(path, line, "preprocessor directives inside a class are not supported by dextlab-iig; "
-                                        "move the #if around the whole class");
+        if (body[i] == '#') {
+            // A preprocessor line (with its continuations) is kept in place; Apple's .iig files put
+            // `#if DRIVERKIT_PRIVATE` around methods, and the SDK puts `#if __BLOCKS__` around the
+            // block-taking ones.
+            size_t end = i;
+            while (true) {
+                size_t nl = body.find('\n', end);
+                if (nl == std::string::npos) {
+                    end = body.size();
+                    break;
+                }
+                end = nl + 1;
+                if (nl == 0 || body[nl - 1] != '\\')
+                    break;
+            }
+            std::string directive = body.substr(i, end - i);
+            while (!directive.empty() && std::isspace(static_cast<unsigned char>(directive.back())))
+                directive.pop_back();
+            auto words = tokenize(directive.substr(1));
+            std::string const keyword = words.empty() ? "" : words[0].text;
+            if (keyword == "if" || keyword == "ifdef" || keyword == "ifndef") {
+                if (if_depth++ == 0)
+                    if_line = line;
+            } else if (keyword == "endif") {
+                if (--if_depth < 0)
+                    return error_at(path, line, "#endif without #if inside class " + cls.name);
+            }
+            directives.push_back(directive);
+            i = end;
+            continue;
+        }
         // Access specifiers do not restrict the generated class (dexts call methods the SDK marks
         // private or protected), so they are skipped.
         bool skipped = false;
@@ -354,9 +385,16 @@ ErrorOr<void> parse_class_body(Class& cls, std::string const& body, size_t body_
         }
         if (i >= body.size())
             return error_at(path, line, "declaration is missing its ';'");
-        cls.methods.push_back(TRY(parse_method(body.substr(start, i - start), path, line)));
+        auto method = TRY(parse_method(body.substr(start, i - start), path, line));
+        method.directives_before = std::move(directives);
+        directives.clear();
+        method.conditional = if_depth > 0;
+        cls.methods.push_back(std::move(method));
         ++i;
     }
+    if (if_depth > 0)
+        return error_at(path, if_line, "#if inside class " + cls.name + " is never closed; add #endif before the class's '};'");
+    cls.trailing_directives = std::move(directives);
     return {};
 }
 
@@ -378,6 +416,21 @@ std::string rewrite_include(std::string const& line, std::vector<std::string>& i
         return line;
     included.push_back(target);
     return line.substr(0, open + 1) + target.substr(0, target.size() - 4) + ".h" + line.substr(close);
+}
+
+// `class` that does not start a DriverKit class: `enum class E {...}` and a template parameter
+// (`template<class T>`) are C++ the file carries through as text.
+bool is_class_key_of_something_else(std::string const& clean, size_t at)
+{
+    size_t j = at;
+    while (j > 0 && std::isspace(static_cast<unsigned char>(clean[j - 1])))
+        --j;
+    if (j > 0 && (clean[j - 1] == '<' || clean[j - 1] == ','))
+        return true;
+    size_t word_end = j;
+    while (j > 0 && is_ident_char(clean[j - 1]))
+        --j;
+    return clean.compare(j, word_end - j, "enum") == 0 && word_end - j == 4;
 }
 
 } // namespace
@@ -415,7 +468,7 @@ ErrorOr<File> parse_iig(std::string const& text, std::string const& path)
             }
         }
         if (is_ident_start(c) && (i == 0 || !is_ident_char(clean[i - 1])) && clean.compare(i, 5, "class") == 0
-            && (i + 5 >= clean.size() || !is_ident_char(clean[i + 5]))) {
+            && (i + 5 >= clean.size() || !is_ident_char(clean[i + 5])) && !is_class_key_of_something_else(clean, i)) {
             size_t brace = clean.find_first_of("{;", i);
             if (brace != std::string::npos && clean[brace] == '{') {
                 int line = line_of(clean, i);

@@ -1,5 +1,6 @@
 #include "dext_server.h"
 
+#include "clock.h"
 #include "ivars.h"
 #include "dexts/sdk/host/dext_host.h"
 #include "kernel_model/ipc/method_ids.h"
@@ -109,6 +110,7 @@ DextServer::~DextServer()
 ipc::Message DextServer::handle(ipc::Message const& message)
 {
     CurrentServerScope scope(this);
+    set_virtual_now_ns(message.header.now_ns);
     switch (message.kind()) {
     case ipc::MessageKind::LoadModule: return load_module(message);
     case ipc::MessageKind::Instantiate: return instantiate(message);

@@ -1,33 +1,25 @@
-// os_log and IOLog: formatted in the dext, sent to the lab's trace under the server's name.
+// os_log and IOLog: formatted in the dext (log_format.cpp), sent to the lab's trace under the
+// server's name.
 
 #include "dext_server.h"
+#include "log_format.h"
 
 #include <DriverKit/IOLib.h>
 
 #include <cstdarg>
 #include <cstdio>
+#include <map>
 #include <string>
+#include <utility>
+
+// A log handle: OS_LOG_DEFAULT, or one made by os_log_create. The lab prints every message the
+// same way whatever the handle; it keeps the names for whoever wants them later.
+struct os_log_s {
+    std::string subsystem;
+    std::string category;
+};
 
 namespace {
-
-// Drops Apple's privacy annotations ("%{public}s" -> "%s") so vsnprintf can format the rest.
-std::string strip_privacy_annotations(const char* format)
-{
-    std::string out;
-    for (const char* p = format; *p; ++p) {
-        out += *p;
-        if (*p == '%' && p[1] == '{') {
-            const char* close = p + 2;
-            while (*close && *close != '}')
-                ++close;
-            if (*close == '}')
-                p = close;
-        } else if (*p == '%' && p[1] == '%') {
-            out += *++p;
-        }
-    }
-    return out;
-}
 
 void emit(std::string text)
 {
@@ -39,44 +31,56 @@ void emit(std::string text)
         std::fprintf(stderr, "dext (outside any server): %s\n", text.c_str());
 }
 
-std::string format_message(const char* format, va_list ap)
-{
-    std::string fmt = strip_privacy_annotations(format);
-    char buffer[1024];
-    va_list copy;
-    va_copy(copy, ap);
-    int n = std::vsnprintf(buffer, sizeof buffer, fmt.c_str(), copy);
-    va_end(copy);
-    if (n < 0)
-        return "(unformattable log message)";
-    if (static_cast<size_t>(n) < sizeof buffer)
-        return buffer;
-    std::string big(static_cast<size_t>(n) + 1, '\0');
-    std::vsnprintf(big.data(), big.size(), fmt.c_str(), ap);
-    big.resize(static_cast<size_t>(n));
-    return big;
-}
-
 } // namespace
 
 extern "C" {
 
-void dextlab_os_log_impl(os_log_t, os_log_type_t, const char* format, ...)
+struct os_log_s _os_log_default { "", "" };
+
+bool os_log_type_enabled(os_log_t log, os_log_type_t) { return log != nullptr; }
+
+os_log_t os_log_create(const char* subsystem, const char* category)
 {
+    // Handles live as long as the process, as on macOS; one per (subsystem, category).
+    static std::map<std::pair<std::string, std::string>, os_log_s> handles;
+    std::string s = subsystem ? subsystem : "";
+    std::string c = category ? category : "";
+    auto it = handles.try_emplace({ s, c }, os_log_s { s, c }).first;
+    return &it->second;
+}
+
+void _os_log_impl(void*, os_log_t log, os_log_type_t, const char* format, uint8_t* buffer, uint32_t size)
+{
+    if (!log)
+        return;
+    emit(dextlab::sdk::format_log_buffer(format, buffer, size));
+}
+
+void dextlab_os_log_impl(os_log_t log, os_log_type_t, const char* format, ...)
+{
+    if (!log)
+        return;
     va_list ap;
     va_start(ap, format);
-    emit(format_message(format, ap));
+    emit(dextlab::sdk::format_log_va(format, ap));
     va_end(ap);
 }
 
-void IOLogv(const char* format, va_list ap) { emit(format_message(format, ap)); }
+int IOLogv(const char* format, va_list ap)
+{
+    std::string text = dextlab::sdk::format_log_va(format, ap);
+    int length = static_cast<int>(text.size());
+    emit(std::move(text));
+    return length;
+}
 
-void IOLog(const char* format, ...)
+int IOLog(const char* format, ...)
 {
     va_list ap;
     va_start(ap, format);
-    IOLogv(format, ap);
+    int length = IOLogv(format, ap);
     va_end(ap);
+    return length;
 }
 
 }

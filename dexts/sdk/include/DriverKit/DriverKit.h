@@ -1,11 +1,20 @@
 #ifndef _DEXTLAB_DRIVERKIT_DRIVERKIT_H
 #define _DEXTLAB_DRIVERKIT_DRIVERKIT_H
+// DriverKit's umbrella header. Apple's also includes IODispatchSource, IODataQueueDispatchSource,
+// IOInterruptDispatchSource, IOTimerDispatchSource, IOServiceNotificationDispatchSource,
+// IOMemoryMap, IODMACommand and IOUserClient; the lab does not implement those classes yet, so
+// they are not included here (no empty stand-ins): a dext that uses one fails to compile with
+// an error naming it. OSCollections.h declares the container class names only (see there).
+
 #include <DriverKit/IOTypes.h>
+#include <DriverKit/IOReturn.h>
 #include <DriverKit/IOLib.h>
+#include <DriverKit/OSCollections.h>
 #include <DriverKit/OSObject.h>
 #include <DriverKit/OSAction.h>
 #include <DriverKit/IODispatchQueue.h>
-#include <DriverKit/IOService.h>
 #include <DriverKit/IOMemoryDescriptor.h>
 #include <DriverKit/IOBufferMemoryDescriptor.h>
+#include <DriverKit/IOService.h>
+
 #endif

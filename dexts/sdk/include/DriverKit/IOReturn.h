@@ -1,22 +1,28 @@
 #ifndef _DEXTLAB_DRIVERKIT_IORETURN_H
 #define _DEXTLAB_DRIVERKIT_IORETURN_H
-// IOReturn codes, with DriverKit's names and values (a Mach error: system 0x38, "iokit").
-// IOReturn and kern_return_t are one type, as on macOS.
+// IOReturn codes, with DriverKit's names and values (a Mach error: system 0x38, "iokit"; see
+// reference §10). IOReturn and kern_return_t are one type, as on macOS.
 
 #include <stdint.h>
 
-typedef int kern_return_t;
+#include <mach/error.h>
+#include <mach/kern_return.h>
+
 typedef kern_return_t IOReturn;
 
-#ifndef KERN_SUCCESS
-#define KERN_SUCCESS 0
-#endif
+#define sys_iokit err_system(0x38)
+#define sub_iokit_common err_sub(0)
+#define sub_iokit_usb err_sub(1)
+#define sub_iokit_networking err_sub(6)
+#define sub_iokit_hidsystem err_sub(14)
+#define sub_iokit_vendor_specific err_sub(-2)
+#define sub_iokit_reserved err_sub(-1)
 
-#define sys_iokit 0xE0000000
-#define sub_iokit_common 0
-#define sub_iokit_usb (1 << 14)
+// The codes are int (IOReturn), not unsigned, so comparing them with an IOReturn variable is
+// clean under -Wsign-compare, and `case kIOReturnAborted:` works in a switch on an IOReturn.
 #define iokit_common_err(return) ((IOReturn)(sys_iokit | sub_iokit_common | (return)))
 #define iokit_family_err(sub, return) ((IOReturn)(sys_iokit | (sub) | (return)))
+#define iokit_vendor_specific_err(return) ((IOReturn)(sys_iokit | sub_iokit_vendor_specific | (return)))
 
 #define kIOReturnSuccess KERN_SUCCESS
 #define kIOReturnError iokit_common_err(0x2bc)

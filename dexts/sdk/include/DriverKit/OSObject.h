@@ -29,7 +29,17 @@ struct IORPC {
 
 typedef kern_return_t (*OSDispatchMethod)(OSMetaClassBase* self, const IORPC rpc);
 
-#define SUPERDISPATCH ((OSDispatchMethod) & super::_Dispatch)
+// `Start(provider, SUPERDISPATCH)` hands the stub the superclass's _Dispatch. Apple's header
+// casts `&super::_Dispatch` (which takes `Super*`) to OSDispatchMethod; calling a function
+// through a pointer of another type is undefined behaviour (and UBSan's -fsanitize=function
+// stops on it), so the lab passes an exactly-typed thunk per class instead. `super` is looked up
+// where the macro is used, as in Apple's (a dext may even `#define super SomeClass`).
+template<typename C>
+kern_return_t __dextlab_superdispatch(OSMetaClassBase* self, const IORPC rpc)
+{
+    return C::_Dispatch(static_cast<C*>(self), rpc);
+}
+#define SUPERDISPATCH (&__dextlab_superdispatch<super>)
 #define DEFN(classname, name) name##_Impl(classname##_##name##_Args)
 #define IMPL(classname, name) classname ::DEFN(classname, name)
 
@@ -100,6 +110,8 @@ protected:
     virtual ~OSObject() override;
 };
 
+typedef OSObject* OSObjectPtr;
+
 // Class identity, one per class, registered by the code dextlab-iig generates.
 class OSMetaClass {
 public:
@@ -127,15 +139,31 @@ struct OSClassRegistration {
     OSClassRegistration(OSMetaClass* meta_class);
 };
 
+// The metaclass of a class by name, and allocation through it (DriverKit's OSMetaClass.h): the
+// object comes back uninitialised with one reference; the caller runs init() and releases it
+// if init fails. dextlab-iig defines g<Class>MetaClass for every class it generates.
+#define OSTypeID(type) (g##type##MetaClass)
+#define OSTypeIDInst(typeinst) ((typeinst)->getMetaClass())
+inline kern_return_t OSObjectAllocate(const OSMetaClass* cls, OSObject** object)
+{
+    if (!cls || !object)
+        return kIOReturnBadArgument;
+    *object = cls->alloc();
+    return *object ? kIOReturnSuccess : kIOReturnUnsupported;
+}
+#define OSTypeAlloc(type) (static_cast<type*>(OSTypeID(type) ? OSTypeID(type)->alloc() : nullptr))
+
 // Ownership: Create/Copy return a reference the caller releases; Get does not.
 #define OSDynamicCast(type, inst) (OSMetaClassBase::safeMetaCast<type>(static_cast<const OSMetaClassBase*>(inst)))
 #define OSRequiredCast(type, inst) OSDynamicCast(type, inst)
-#define OSSafeReleaseNULL(inst)  \
-    do {                         \
-        if (nullptr != (inst))   \
-            (inst)->release();   \
-        (inst) = nullptr;        \
-    } while (0)
+// A block, not do/while(0), as in DriverKit's IOLib.h: code written for it may omit the ';'.
+#define OSSafeReleaseNULL(inst)       \
+    {                                 \
+        if (NULL != (inst)) {         \
+            (inst)->release();        \
+            (inst) = NULL;            \
+        }                             \
+    }
 #define OSSafeReleaseNoNULL(inst) \
     do {                          \
         if (nullptr != (inst))    \
