@@ -12,6 +12,8 @@
 #       PRODUCT_NAME name          $(PRODUCT_NAME); default NAME
 #       VERSION v                  $(CURRENT_PROJECT_VERSION), CFBundleVersion; default 1
 #       SHORT_VERSION v            $(MARKETING_VERSION), CFBundleShortVersionString; default 1.0
+#       TARGET t                   the CMake target's name, when it must differ from NAME
+#       OUTPUT_DIRECTORY d         where NAME.dext/ goes; default ${CMAKE_BINARY_DIR}/dexts
 #       PLIST_VARIABLES K=V...     more Xcode build settings the plist or entitlements use
 #       COMPILE_OPTIONS opt...     the dext's own flags (-Wall -Wextra -Werror ...); they apply to
 #                                  its code only: the SDK headers are system headers
@@ -189,7 +191,7 @@ endfunction()
 
 function(dextlab_add_dext NAME)
   cmake_parse_arguments(ARG "REQUIRES_BLOCKS"
-    "PLIST;ENTITLEMENTS;BUNDLE_IDENTIFIER;PRODUCT_NAME;VERSION;SHORT_VERSION;CXX_STANDARD"
+    "PLIST;ENTITLEMENTS;BUNDLE_IDENTIFIER;PRODUCT_NAME;VERSION;SHORT_VERSION;CXX_STANDARD;TARGET;OUTPUT_DIRECTORY"
     "IIG;SOURCES;PLIST_VARIABLES;COMPILE_OPTIONS;COMPILE_DEFINITIONS;INCLUDE_DIRECTORIES" ${ARGN})
   set(DEXTLAB_DEXT_BUILT FALSE PARENT_SCOPE)
   if(ARG_UNPARSED_ARGUMENTS)
@@ -215,8 +217,17 @@ function(dextlab_add_dext NAME)
       set(ARG_${key} "${value}")
     endif()
   endforeach()
-  set(bundle_dir ${CMAKE_BINARY_DIR}/dexts/${NAME}.dext)
-  set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${NAME}_iig)
+  # TARGET and OUTPUT_DIRECTORY build another copy of a bundle (another version, say) under the
+  # same bundle name: the target is named apart, the bundle folder lives elsewhere.
+  set(tgt ${NAME})
+  if(ARG_TARGET)
+    set(tgt ${ARG_TARGET})
+  endif()
+  if(NOT ARG_OUTPUT_DIRECTORY)
+    set(ARG_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/dexts)
+  endif()
+  set(bundle_dir ${ARG_OUTPUT_DIRECTORY}/${NAME}.dext)
+  set(gen_dir ${CMAKE_CURRENT_BINARY_DIR}/${tgt}_iig)
   # Relative paths are relative to the file that calls dextlab_add_dext (a CMakeLists.txt, or a
   # .cmake file of the user's given with -DDEXTLAB_USER_DEXTS).
   set(base_dir ${CMAKE_CURRENT_LIST_DIR})
@@ -250,13 +261,13 @@ function(dextlab_add_dext NAME)
     list(APPEND generated ${gen_dir}/${base}.iig.cpp)
   endforeach()
 
-  add_library(${NAME} MODULE ${ARG_SOURCES} ${generated})
-  target_include_directories(${NAME} PRIVATE ${gen_dir} ${base_dir} ${ARG_INCLUDE_DIRECTORIES})
-  target_link_libraries(${NAME} PRIVATE dextlab_dext_sdk)
-  target_compile_options(${NAME} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-Wno-c99-designator> ${ARG_COMPILE_OPTIONS})
-  target_compile_definitions(${NAME} PRIVATE ${ARG_COMPILE_DEFINITIONS})
-  set_target_properties(${NAME} PROPERTIES
-    PREFIX "" SUFFIX ""
+  add_library(${tgt} MODULE ${ARG_SOURCES} ${generated})
+  target_include_directories(${tgt} PRIVATE ${gen_dir} ${base_dir} ${ARG_INCLUDE_DIRECTORIES})
+  target_link_libraries(${tgt} PRIVATE dextlab_dext_sdk)
+  target_compile_options(${tgt} PRIVATE $<$<COMPILE_LANG_AND_ID:CXX,Clang>:-Wno-c99-designator> ${ARG_COMPILE_OPTIONS})
+  target_compile_definitions(${tgt} PRIVATE ${ARG_COMPILE_DEFINITIONS})
+  set_target_properties(${tgt} PROPERTIES
+    PREFIX "" SUFFIX "" OUTPUT_NAME ${NAME}
     CXX_STANDARD ${ARG_CXX_STANDARD}
     CXX_EXTENSIONS ON
     LIBRARY_OUTPUT_DIRECTORY ${bundle_dir}
@@ -294,7 +305,7 @@ function(dextlab_add_dext NAME)
     dextlab_expand_xcode_variables(entitlements_text "${entitlements_text}" FILE ${entitlements_abs} VARIABLES ${variables})
     file(GENERATE OUTPUT ${bundle_dir}/${NAME}.entitlements CONTENT "${entitlements_text}")
   endif()
-  set_property(GLOBAL APPEND PROPERTY DEXTLAB_DEXTS ${NAME})
+  set_property(GLOBAL APPEND PROPERTY DEXTLAB_DEXTS ${tgt})
   set(DEXTLAB_DEXT_BUILT TRUE PARENT_SCOPE)
 endfunction()
 

@@ -40,7 +40,10 @@ Kernel::~Kernel()
     // Servers first: their dext sides hold proxies whose release messages reach the kernel.
     for (auto& [name, server] : m_servers)
         server->exit();
+    for (auto& server : m_retired)
+        server->exit();
     m_servers.clear();
+    m_retired.clear();
     m_usb.reset();
 }
 
@@ -88,7 +91,14 @@ std::vector<UserService const*> Kernel::services() const
 UserServer const* Kernel::server_for_bundle(std::string const& bundle_name) const
 {
     auto it = m_servers.find(bundle_name);
-    return it == m_servers.end() ? nullptr : it->second.get();
+    if (it != m_servers.end())
+        return it->second.get();
+    // A deactivated dext's last server still answers for it (its leaks, its services).
+    for (auto r = m_retired.rbegin(); r != m_retired.rend(); ++r) {
+        if ((*r)->display_name() == bundle_name)
+            return r->get();
+    }
+    return nullptr;
 }
 
 std::vector<UserServer const*> Kernel::servers() const
@@ -101,7 +111,8 @@ std::vector<UserServer const*> Kernel::servers() const
 
 bool Kernel::any_server_running() const
 {
-    return std::any_of(m_servers.begin(), m_servers.end(), [](auto const& entry) { return entry.second->running(); });
+    return std::any_of(m_servers.begin(), m_servers.end(), [](auto const& entry) { return entry.second->running(); })
+        || std::any_of(m_retired.begin(), m_retired.end(), [](auto const& server) { return server->running(); });
 }
 
 UserServer* Kernel::server_by_tag(uint64_t tag)

@@ -178,10 +178,12 @@ ErrorOr<DextBundle> load_dext_bundle(std::string const& bundle_path)
 
 ErrorOr<std::string> find_dext_bundle(std::string const& name, std::vector<std::string> const& search_dirs)
 {
-    if (name.find('/') != std::string::npos)
+    std::error_code error;
+    // A name with a folder in it is a path if one exists there; otherwise it is looked for
+    // under each search folder too (v2/MyDriver: another build of a dext, beside the first).
+    if (name.find('/') != std::string::npos && fs::is_directory(strip_trailing_slashes(name), error))
         return strip_trailing_slashes(name);
     std::string folder_name = name.ends_with(bundle_suffix) ? name : name + std::string(bundle_suffix);
-    std::error_code error;
     for (std::string const& dir : search_dirs) {
         std::string candidate = strip_trailing_slashes(dir) + "/" + folder_name;
         if (fs::is_directory(candidate, error))

@@ -42,7 +42,9 @@ ErrorOr<void> UserServer::launch()
     ++m_launches;
     m_kernel.trace().emit(tp::server_launch, m_bundle.name, "lifecycle", m_name,
         { TraceField::dec("launch", static_cast<uint64_t>(m_launches)),
-            TraceField::text("transport", m_connection->isolated() ? "isolated" : "in-process") });
+            TraceField::text("transport", m_connection->isolated() ? "isolated" : "in-process"),
+            TraceField::text("version", (m_bundle.short_version.empty() ? "-" : m_bundle.short_version) + " ("
+                    + (m_bundle.version.empty() ? "-" : m_bundle.version) + ")") });
     auto load = ipc::Message::make(ipc::MessageKind::LoadModule);
     ipc::WireWriter(load).str(m_bundle.executable_path);
     auto reply = send(load);

@@ -60,11 +60,13 @@ Lab::Lab(LabOptions options)
     }
     m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace, std::move(launcher));
     m_kernel->set_development_mode(m_options.development);
+    m_sysext = std::make_unique<kernel::SystemExtensions>(*m_kernel, m_trace);
 }
 
 Lab::~Lab()
 {
     shut_down();
+    m_sysext.reset();
     m_kernel.reset();
 }
 
@@ -79,9 +81,19 @@ void Lab::shut_down(Duration limit)
 
 ErrorOr<void> Lab::load_dext(std::string const& name)
 {
-    auto bundle = TRY(kernel::load_dext_bundle_named(name, m_options.dext_search_path));
-    return m_kernel->install_dext(std::move(bundle));
+    // A scenario's `dexts` are extensions already activated and approved.
+    return activate(name, kernel::Approval::Automatic);
 }
+
+ErrorOr<void> Lab::activate(std::string const& name, kernel::Approval approval)
+{
+    auto bundle = TRY(kernel::load_dext_bundle_named(name, m_options.dext_search_path));
+    return m_sysext->activate(std::move(bundle), approval);
+}
+
+ErrorOr<void> Lab::approve(std::string const& name) { return m_sysext->approve(name); }
+
+ErrorOr<void> Lab::deactivate(std::string const& name) { return m_sysext->deactivate(name); }
 
 ErrorOr<void> Lab::plug(std::string const& id, std::string const& model_name, usb::DeviceParams params)
 {

@@ -5,6 +5,7 @@
 
 #include "devices/usb/usb_device.h"
 #include "kernel_model/kernel.h"
+#include "kernel_model/sysext/system_extensions.h"
 #include "sim/core/rng.h"
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
@@ -39,6 +40,12 @@ public:
 
     // Finds Name.dext on the search path, checks it and installs its personalities.
     ErrorOr<void> load_dext(std::string const& name);
+    // The system-extension lifecycle, as an app drives it: `name` may name a folder on the
+    // search path, like v2/MyUserUSBInterfaceDriver for another build of the same dext.
+    ErrorOr<void> activate(std::string const& name, kernel::Approval approval);
+    ErrorOr<void> approve(std::string const& name);
+    ErrorOr<void> deactivate(std::string const& name);
+    kernel::SystemExtensions const& system_extensions() const { return *m_sysext; }
     // Creates a device from a registered model and plugs it into the USB host.
     ErrorOr<void> plug(std::string const& id, std::string const& model, usb::DeviceParams params);
     ErrorOr<void> unplug(std::string const& id);
@@ -68,7 +75,8 @@ private:
     Rng m_rng;
     std::vector<LogLine> m_log;
     std::map<std::string, int> m_started;
-    std::unique_ptr<kernel::Kernel> m_kernel; // last: it is torn down first
+    std::unique_ptr<kernel::Kernel> m_kernel; // near last: it is torn down first
+    std::unique_ptr<kernel::SystemExtensions> m_sysext;
 };
 
 // The dext search path when none is given: $DEXTLAB_DEXT_PATH (colon-separated), else the

@@ -2,6 +2,7 @@
 //   dextlab run FILE...     run scenario files (JUnit, Chrome trace, sharding)
 //   dextlab ioreg FILE      run a scenario and print the registry as it stands after the last step
 //   dextlab match FILE      run a scenario and say what matched each nub; --explain says why
+//   dextlab sysext list FILE  run a scenario and list its system extensions (systemextensionsctl list)
 //   dextlab models          list the emulated device models
 
 #include "devices/usb/usb_device.h"
@@ -124,7 +125,9 @@ int run_command(std::vector<std::string> files, std::optional<uint64_t> seed, st
     return passed == results.size() && ok ? 0 : 1;
 }
 
-int ioreg_command(std::string const& file, std::optional<uint64_t> seed, std::vector<std::string> const& dext_path, bool properties, bool hex)
+// Runs a scenario and prints something about the lab as it stands after the last step.
+int print_after_scenario(std::string const& file, std::optional<uint64_t> seed, std::vector<std::string> const& dext_path,
+    std::function<std::string(Lab&)> const& describe)
 {
     auto scenario = parse_scenario_file(file);
     if (!scenario) {
@@ -134,9 +137,7 @@ int ioreg_command(std::string const& file, std::optional<uint64_t> seed, std::ve
     RunOptions options;
     options.seed = seed;
     options.dext_search_path = dext_path;
-    options.at_end = [&](Lab& lab) {
-        std::printf("%s", format_ioreg(lab.kernel().registry(), IoregOptions { properties, hex }).c_str());
-    };
+    options.at_end = [&](Lab& lab) { std::printf("%s", describe(lab).c_str()); };
     auto result = run_scenario(scenario.value(), options);
     for (auto const& failure : result.failures)
         std::fprintf(stderr, "%s\n", failure.c_str());
@@ -274,13 +275,24 @@ int main(int argc, char** argv)
     match->add_option("--dext-path", dext_path, "Folders holding Name.dext bundles");
     match->add_flag("--development", development, "Entitlement refusals become warnings, as with SIP disabled");
 
+    std::string sysext_file;
+    auto* sysext = app.add_subcommand("sysext", "System extensions, as systemextensionsctl shows them");
+    auto* sysext_list = sysext->add_subcommand("list", "Run a scenario and list the system extensions after its last step");
+    sysext->require_subcommand(1);
+    sysext_list->add_option("file", sysext_file, "Scenario file")->required()->check(CLI::ExistingFile);
+    sysext_list->add_option("--seed", seed, "Seed");
+    sysext_list->add_option("--dext-path", dext_path, "Folders holding Name.dext bundles");
+
     auto* models = app.add_subcommand("models", "List the emulated device models");
 
     CLI11_PARSE(app, argc, argv);
     if (run->parsed())
         return run_command(files, seed, junit, trace, trace_text, shard, dext_path, verbose, quiet, isolate, development);
     if (ioreg->parsed())
-        return ioreg_command(ioreg_file, seed, dext_path, properties, hex);
+        return print_after_scenario(ioreg_file, seed, dext_path,
+            [&](Lab& lab) { return format_ioreg(lab.kernel().registry(), IoregOptions { properties, hex }); });
+    if (sysext_list->parsed())
+        return print_after_scenario(sysext_file, seed, dext_path, [](Lab& lab) { return lab.system_extensions().format_list(); });
     if (match->parsed())
         return match_command(match_file, seed, dext_path, explain, match_device, match_step, all_keys, development);
     if (models->parsed()) {

@@ -456,23 +456,27 @@ ErrorOr<void> check_known(Source const& source, Field const& field, std::span<st
 }
 
 constexpr std::array<std::string_view, 7> k_top_level_keys { "name", "description", "seed", "isolate", "development", "dexts", "steps" };
-constexpr std::array<std::string_view, 6> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash" };
+constexpr std::array<std::string_view, 9> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash", "activate", "approve",
+    "deactivate" };
+constexpr std::array<std::string_view, 2> k_activate_keys { "dext", "approval" };
 constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
 constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
 constexpr std::array<std::string_view, 1> k_unplug_keys { "id" };
 constexpr std::array<std::string_view, 1> k_ioreg_keys { "properties" };
-constexpr std::array<std::string_view, 12> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
-    "leaked-objects", "registry", "present", "within", "event", "with" };
-constexpr std::array<std::string_view, 5> k_expect_subjects { "service", "log", "services-of", "registry", "event" };
+constexpr std::array<std::string_view, 14> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
+    "leaked-objects", "registry", "present", "within", "event", "with", "sysext", "version" };
+constexpr std::array<std::string_view, 6> k_expect_subjects { "service", "log", "services-of", "registry", "event", "sysext" };
 constexpr std::array<std::string_view, 3> k_service_states { "started", "stopped", "absent" };
+constexpr std::array<std::string_view, 4> k_sysext_states { "waiting", "enabled", "terminated", "absent" };
 
 // Which subjects each qualifier key of an expect step may accompany.
 struct QualifierRule {
     std::string_view key;
     std::array<std::string_view, 3> subjects;
 };
-constexpr std::array<QualifierRule, 6> k_qualifier_rules { {
-    { "state", { "service", "" } },
+constexpr std::array<QualifierRule, 7> k_qualifier_rules { {
+    { "state", { "service", "sysext" } },
+    { "version", { "sysext", "" } },
     { "launches", { "service", "" } },
     { "leaked-objects", { "service", "services-of" } },
     { "count", { "log", "services-of", "event" } },
@@ -502,6 +506,7 @@ private:
     ErrorOr<UnplugStep> parse_unplug(Field const& verb);
     ErrorOr<IoregStep> parse_ioreg(Field const& verb);
     ErrorOr<CrashStep> parse_crash(Field const& verb);
+    ErrorOr<ActivateStep> parse_activate(Field const& verb);
     ErrorOr<ExpectStep> parse_expect(Field const& verb);
     ErrorOr<void> parse_expect_field(Field const&, ExpectStep&);
     ErrorOr<void> check_expect(Field const& verb, std::vector<Field> const& fields);
@@ -614,6 +619,12 @@ ErrorOr<Step> ScenarioParser::parse_step(YAML::Node const& item)
         step.action = TRY(parse_ioreg(verb));
     else if (verb.key == "crash")
         step.action = TRY(parse_crash(verb));
+    else if (verb.key == "activate")
+        step.action = TRY(parse_activate(verb));
+    else if (verb.key == "approve")
+        step.action = ApproveStep { TRY(read_string(m_source, verb, "the name of an activated dext, like MyUserUSBInterfaceDriver")) };
+    else if (verb.key == "deactivate")
+        step.action = DeactivateStep { TRY(read_string(m_source, verb, "the name of an installed dext, like MyUserUSBInterfaceDriver")) };
     else
         step.action = TRY(parse_expect(verb));
     return step;
@@ -751,6 +762,31 @@ ErrorOr<CrashStep> ScenarioParser::parse_crash(Field const& verb)
     return crash;
 }
 
+// `activate: {dext: v2/MyDriver, approval: manual}` or `activate: MyDriver`.
+ErrorOr<ActivateStep> ScenarioParser::parse_activate(Field const& verb)
+{
+    ActivateStep activate;
+    if (!verb.value.IsMap()) {
+        activate.dext = TRY(read_string(m_source, verb, "a dext bundle name, or a map like {dext: v2/MyDriver, approval: manual}"));
+        return activate;
+    }
+    auto fields = TRY(read_fields(m_source, verb.value, "in activate step"));
+    for (Field const& field : fields) {
+        TRY(check_known(m_source, field, k_activate_keys, "key", " in activate step"));
+        std::string value = TRY(read_string(m_source, field, field.key == "dext" ? "a dext bundle name" : "automatic or manual"));
+        if (field.key == "dext") {
+            activate.dext = value;
+        } else if (value == "manual" || value == "automatic") {
+            activate.manual = value == "manual";
+        } else {
+            return error(m_source.where(field.value), "'approval' is automatic or manual; got " + in_quotes(value));
+        }
+    }
+    if (activate.dext.empty())
+        return error(verb.key_at, "'activate' needs the dext, like {dext: MyUserUSBInterfaceDriver}");
+    return activate;
+}
+
 // [SECTION] ScenarioParser: expect
 
 ErrorOr<ExpectStep> ScenarioParser::parse_expect(Field const& verb)
@@ -800,10 +836,17 @@ ErrorOr<void> ScenarioParser::parse_expect_field(Field const& field, ExpectStep&
         expect.event = TRY(read_string(m_source, field, "a trace point name, like entitlement_refused"));
     else if (key == "with")
         expect.with = TRY(read_string(m_source, field, "text the event's record must contain"));
+    else if (key == "sysext")
+        expect.sysext = TRY(read_string(m_source, field, "a dext bundle name or identifier"));
+    else if (key == "version")
+        expect.version = TRY(read_string(m_source, field, "a CFBundleVersion, quoted, like \"2\""));
     else {
+        // Which states are valid depends on the subject; check_expect checks the pair.
         auto state = TRY(read_string(m_source, field, "started, stopped or absent"));
-        if (std::find(k_service_states.begin(), k_service_states.end(), state) == k_service_states.end())
-            return error(m_source.where(field.value), "'state' needs started, stopped or absent; got " + in_quotes(state));
+        bool known = std::find(k_service_states.begin(), k_service_states.end(), state) != k_service_states.end()
+            || std::find(k_sysext_states.begin(), k_sysext_states.end(), state) != k_sysext_states.end();
+        if (!known)
+            return error(m_source.where(field.value), "'state' needs started, stopped or absent (or, for a sysext, waiting, enabled, terminated or absent); got " + in_quotes(state));
         expect.state = state;
     }
     return {};
@@ -838,6 +881,15 @@ ErrorOr<void> ScenarioParser::check_expect(Field const& verb, std::vector<Field>
         return error(qualifier->key_at, in_quotes(rule.key) + " goes with " + allowed + ", and this expect step checks " + in_quotes(subject));
     }
     auto has = [&](std::string_view key) { return find_field(fields, key) != nullptr; };
+    if (Field const* state = find_field(fields, "state")) {
+        std::string value = state->value.Scalar();
+        auto const& allowed = subject == "sysext" ? std::vector<std::string_view>(k_sysext_states.begin(), k_sysext_states.end())
+                                                   : std::vector<std::string_view>(k_service_states.begin(), k_service_states.end());
+        if (std::find(allowed.begin(), allowed.end(), value) == allowed.end())
+            return error(m_source.where(state->value), "a " + subject + "'s 'state' is one of " + join(allowed) + "; got " + in_quotes(value));
+    }
+    if (subject == "sysext" && !has("state") && !has("version"))
+        return error(subjects[0]->key_at, "'sysext' needs something to check: state or version, like {sysext: MyDriver, state: enabled}");
     if (subject == "service" && !has("state") && !has("launches") && !has("leaked-objects"))
         return error(subjects[0]->key_at, "'service' needs something to check: state, launches or leaked-objects, like {service: MyDriver, state: started}");
     if (subject == "services-of" && !has("count") && !has("leaked-objects"))

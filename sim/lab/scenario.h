@@ -56,7 +56,8 @@ struct RunStep {
 // expect: {...} — every key given must hold. `within` keeps running virtual time until they do.
 struct ExpectStep {
     std::optional<std::string> service;          // a dext service, by IOUserClass / registry name
-    std::optional<std::string> state;            // with service: started | stopped | absent
+    std::optional<std::string> state;            // with service: started | stopped | absent;
+                                                 // with sysext: waiting | enabled | terminated | absent
     std::optional<Comparison> launches;          // with service: how many times its server launched
     std::optional<std::string> log;              // a substring of dext log lines
     std::optional<std::string> services_of;      // a dext (bundle name): its live services
@@ -67,6 +68,8 @@ struct ExpectStep {
     std::optional<Duration> within;              // run up to this long for the expectation to hold
     std::optional<std::string> event;            // a trace point, like entitlement_refused: records of it so far
     std::optional<std::string> with;             // with event: text the record must contain (object or a field)
+    std::optional<std::string> sysext;           // a system extension, by bundle name or identifier
+    std::optional<std::string> version;          // with sysext: its active CFBundleVersion
 };
 
 // ioreg: {} or ioreg: {properties: true} — print the registry as it stands (like `ioreg -l`).
@@ -82,9 +85,23 @@ struct CrashStep {
     std::string how { "segv" };
 };
 
+// activate: {dext: v2/MyDriver, approval: manual} — an app asks to activate a system extension
+// (approval automatic by default, as in CI); approve: MyDriver — the user allows it;
+// deactivate: MyDriver — an app asks to deactivate it.
+struct ActivateStep {
+    std::string dext;
+    bool manual { false };
+};
+struct ApproveStep {
+    std::string dext;
+};
+struct DeactivateStep {
+    std::string dext;
+};
+
 struct Step {
     SourceLocation where; // of the step's verb
-    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep> action;
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep, ActivateStep, ApproveStep, DeactivateStep> action;
 };
 
 struct Scenario {

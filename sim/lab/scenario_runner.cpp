@@ -133,6 +133,25 @@ std::string check(Lab& lab, ExpectStep const& e, std::vector<TraceRecord> const&
                 + count.to_string();
         return "";
     }
+    if (e.sysext) {
+        auto const* record = lab.system_extensions().find(*e.sysext);
+        if (e.state) {
+            // The short states of the scenario schema for systemextensionsctl's wording.
+            std::string found = !record ? "absent"
+                : record->state == kernel::ExtensionState::WaitingForUser ? "waiting"
+                : record->state == kernel::ExtensionState::Enabled        ? "enabled"
+                                                                          : "terminated";
+            if (found != *e.state)
+                return "system extension " + *e.sysext + " is " + (record ? kernel::to_string(record->state) : "not installed");
+        }
+        if (e.version) {
+            if (!record)
+                return "system extension " + *e.sysext + " is not installed";
+            if (record->bundle.version != *e.version)
+                return "system extension " + *e.sysext + " is at CFBundleVersion " + record->bundle.version + ", expected " + *e.version;
+        }
+        return "";
+    }
     return "the expectation names nothing to check";
 }
 
@@ -158,6 +177,10 @@ std::string describe(ExpectStep const& e)
         add("leaked-objects " + e.leaked_objects->to_string());
     if (e.registry)
         add("registry " + *e.registry + (e.present.value_or(true) ? "" : " absent"));
+    if (e.sysext)
+        add("sysext " + *e.sysext);
+    if (e.version)
+        add("version " + *e.version);
     return text;
 }
 
@@ -229,6 +252,27 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
             } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
                 step_record("run " + std::to_string(run->duration / 1000) + "us");
                 lab.run_for(run->duration);
+            } else if (auto const* activate = std::get_if<ActivateStep>(&step.action)) {
+                step_record("activate " + activate->dext + (activate->manual ? " (manual approval)" : ""));
+                auto activated = lab.activate(activate->dext, activate->manual ? kernel::Approval::Manual : kernel::Approval::Automatic);
+                if (!activated) {
+                    fail(step.where, "activate " + activate->dext + ": " + activated.error().message);
+                    aborted = true;
+                }
+            } else if (auto const* approve = std::get_if<ApproveStep>(&step.action)) {
+                step_record("approve " + approve->dext);
+                auto approved = lab.approve(approve->dext);
+                if (!approved) {
+                    fail(step.where, "approve: " + approved.error().message);
+                    aborted = true;
+                }
+            } else if (auto const* deactivate = std::get_if<DeactivateStep>(&step.action)) {
+                step_record("deactivate " + deactivate->dext);
+                auto deactivated = lab.deactivate(deactivate->dext);
+                if (!deactivated) {
+                    fail(step.where, "deactivate: " + deactivated.error().message);
+                    aborted = true;
+                }
             } else if (auto const* crash = std::get_if<CrashStep>(&step.action)) {
                 step_record("crash " + crash->dext + " (" + crash->how + ")");
                 auto crashed = lab.crash(crash->dext, crash->how);

@@ -307,7 +307,13 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         { "  - expect: {registry: A/B, present: off}\n", "t.yaml:4:38: 'present' needs true or false; got 'off'" },
         { "  - expect: {registry: A/B, present: \"true\"}\n", "t.yaml:4:38: 'present' needs true or false; got \"true\" (quoted); remove the quotes" },
         { "  - expect: {service: X, log: y}\n", "t.yaml:4:26: expect step has two subjects, 'service' and 'log'; write one expect step for each" },
-        { "  - expect: {log: y, state: started}\n", "t.yaml:4:22: 'state' goes with 'service', and this expect step checks 'log'" },
+        { "  - expect: {log: y, state: started}\n", "t.yaml:4:22: 'state' goes with 'service' or 'sysext', and this expect step checks 'log'" },
+        { "  - expect: {sysext: X, state: started}\n", "t.yaml:4:32: a sysext's 'state' is one of waiting, enabled, terminated, absent; got 'started'" },
+        { "  - expect: {service: X, state: enabled}\n", "t.yaml:4:33: a service's 'state' is one of started, stopped, absent; got 'enabled'" },
+        { "  - expect: {sysext: X}\n", "t.yaml:4:14: 'sysext' needs something to check: state or version" },
+        { "  - expect: {log: y, version: \"2\"}\n", "t.yaml:4:22: 'version' goes with 'sysext'" },
+        { "  - activate: {dext: X, approval: later}\n", "t.yaml:4:35: 'approval' is automatic or manual; got 'later'" },
+        { "  - activate: {approval: manual}\n", "t.yaml:4:5: 'activate' needs the dext" },
         { "  - expect: {registry: y, launches: 1}\n", "t.yaml:4:27: 'launches' goes with 'service', and this expect step checks 'registry'" },
         { "  - expect: {service: X, state: started, count: 1}\n",
             "t.yaml:4:42: 'count' goes with 'log', 'services-of' or 'event', and this expect step checks 'service'" },
@@ -317,7 +323,7 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         { "  - expect: {within: 1ms}\n", "t.yaml:4:5: expect step needs a subject: one of service, log, services-of, registry" },
         { "  - expect: {service: X}\n", "t.yaml:4:14: 'service' needs something to check: state, launches or leaked-objects" },
         { "  - expect: {services-of: X}\n", "t.yaml:4:14: 'services-of' needs something to check: count or leaked-objects" },
-        { "  - expect: {service: X, state: running}\n", "t.yaml:4:33: 'state' needs started, stopped or absent; got 'running'" },
+        { "  - expect: {service: X, state: running}\n", "t.yaml:4:33: 'state' needs started, stopped or absent (or, for a sysext, waiting, enabled, terminated or absent); got 'running'" },
         { "  - expect: {log: y, count: \"=> 8\"}\n",
             "t.yaml:4:29: 'count' needs a number or a comparison like \">= 8\" (operators: == != < <= > >=); '=> 8' is not a number" },
         { "  - expect: {log: y, count: \">= 010\"}\n", "t.yaml:4:29: 'count' needs a number or a comparison like \">= 8\" (operators: == != < <= > >=); '010' has a leading zero" },
@@ -435,7 +441,25 @@ TEST_CASE("expect event: a trace point, optional with-text and count; developmen
     CHECK_FALSE(parse(with_steps("  - run: 1ms\n")).value().development);
 
     CHECK(error_of(with_steps("  - expect: {log: x, with: y}\n")) == "t.yaml:4:22: 'with' goes with 'event', and this expect step checks 'log'");
-    CHECK(error_of(with_steps("  - expect: {event: x, state: started}\n")) == "t.yaml:4:24: 'state' goes with 'service', and this expect step checks 'event'");
+    CHECK(error_of(with_steps("  - expect: {event: x, state: started}\n")) == "t.yaml:4:24: 'state' goes with 'service' or 'sysext', and this expect step checks 'event'");
     CHECK(error_of(with_steps("  - expect: {event: x, log: y}\n")) == "t.yaml:4:24: expect step has two subjects, 'event' and 'log'; write one expect step for each");
     CHECK(error_of("name: t\ndevelopment: yes\ndexts: []\nsteps: []\n").find("t.yaml:2:14:") == 0);
+}
+
+TEST_CASE("system-extension steps: activate, approve, deactivate, and sysext expectations")
+{
+    auto result = parse(with_steps("  - activate: {dext: v2/X, approval: manual}\n  - activate: Y\n  - approve: X\n"
+                                   "  - expect: {sysext: X, state: enabled, version: \"2\"}\n  - deactivate: X\n"));
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    auto const& activate = step_as<ActivateStep>(result.value(), 0);
+    CHECK(activate.dext == "v2/X");
+    CHECK(activate.manual);
+    CHECK(step_as<ActivateStep>(result.value(), 1).dext == "Y");
+    CHECK_FALSE(step_as<ActivateStep>(result.value(), 1).manual);
+    CHECK(step_as<ApproveStep>(result.value(), 2).dext == "X");
+    auto const& expect = step_as<ExpectStep>(result.value(), 3);
+    CHECK(expect.sysext == "X");
+    CHECK(expect.state == "enabled");
+    CHECK(expect.version == "2");
+    CHECK(step_as<DeactivateStep>(result.value(), 4).dext == "X");
 }
