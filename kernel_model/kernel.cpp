@@ -2,6 +2,7 @@
 
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
+#include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/trace_points.h"
 
 #include <algorithm>
@@ -157,8 +158,9 @@ void Kernel::match(RegistryEntry& nub)
     // A category already held by a live client of this nub is not offered again.
     std::vector<std::string> held;
     for (auto* child : nub.children) {
-        if (auto* s = dynamic_cast<UserService*>(child); s && s->active)
-            held.push_back(match_category(s->properties));
+        bool driver = dynamic_cast<UserService*>(child) || dynamic_cast<KernelDriver*>(child);
+        if (driver && child->active)
+            held.push_back(match_category(child->properties));
     }
     NubFacts facts(nub);
     auto trace_candidate = [&](size_t index, MatchResult const& result) {
@@ -199,9 +201,33 @@ void Kernel::match(RegistryEntry& nub)
 
 UserServer& Kernel::server_for(CatalogueEntry const& entry) { return *m_servers.at(entry.bundle); }
 
+void Kernel::start_kernel_driver(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score)
+{
+    auto const& props = winner.personality.properties;
+    auto& driver = m_objects.create<KernelDriver>();
+    auto ioclass = props.find("IOClass");
+    driver.ioclass = ioclass != props.end() && ioclass->second.is_string() ? ioclass->second.as_string() : "IOService";
+    driver.name = driver.ioclass;
+    driver.personality = winner.personality.name;
+    driver.bundle = winner.bundle;
+    driver.properties = props;
+    driver.properties["IOProbeScore"] = Property::number(static_cast<uint64_t>(score), 32);
+    driver.properties["IOMatchCategory"] = Property::string(match_category(props));
+    attach(driver, nub);
+    m_trace.emit(tp::kernel_driver_start, kProcess, "lifecycle", driver.name,
+        { TraceField::text("personality", driver.personality), TraceField::text("dext", driver.bundle) });
+    // Published like any started driver that calls registerService: others may match on it.
+    driver.registered = true;
+    match(driver);
+}
+
 void Kernel::start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score)
 {
     auto const& props = winner.personality.properties;
+    if (!props.contains("IOUserClass")) {
+        start_kernel_driver(nub, winner, score); // a codeless dext: the kernel class is the driver
+        return;
+    }
     auto& service = m_objects.create<UserService>();
     auto ioclass = props.find("IOClass");
     auto user_class = props.find("IOUserClass");
@@ -746,6 +772,14 @@ BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag)
 void Kernel::retire(std::string const& bundle_name)
 {
     m_catalogue.remove_bundle(bundle_name);
+    // A codeless dext's kernel drivers go with it.
+    for (uint64_t id : m_objects.ids_where([&](KernelObject const& o) {
+             auto const* d = dynamic_cast<KernelDriver const*>(&o);
+             return d && d->bundle == bundle_name;
+         })) {
+        if (auto* driver = m_objects.find_as<KernelDriver>(id))
+            terminate(*driver);
+    }
     auto it = m_servers.find(bundle_name);
     if (it == m_servers.end())
         return;

@@ -87,6 +87,7 @@ private:
     void attach(RegistryEntry& child, RegistryEntry& parent);
     void match(RegistryEntry& nub);
     void start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
+    void start_kernel_driver(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
     // kernel_model/entitlements/kernel_gate.cpp: the check before a start, traced (entitlement_refused);
     // a refused candidate does not start and the category's next one is offered.
     GateOutcome entitlement_gate(CatalogueEntry const& entry, RegistryEntry const& nub) const;

@@ -23,6 +23,7 @@ inline constexpr TracePoint server_leak { "dext_object_leaked", TraceCategory::L
 inline constexpr TracePoint server_error { "dext_server_error", TraceCategory::Lifecycle };         // what
 inline constexpr TracePoint server_crash { "dext_server_crash", TraceCategory::Lifecycle };         // reason, crashes
 inline constexpr TracePoint server_rematch { "dext_server_rematch", TraceCategory::Lifecycle };     // nub, after
+inline constexpr TracePoint kernel_driver_start { "kernel_driver_start", TraceCategory::Lifecycle }; // personality, dext (codeless)
 inline constexpr TracePoint service_init { "service_init", TraceCategory::Lifecycle };              // class
 inline constexpr TracePoint service_start { "service_start", TraceCategory::Lifecycle };            // provider
 inline constexpr TracePoint service_started { "service_started", TraceCategory::Lifecycle };        // status
