@@ -231,55 +231,39 @@ ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
         bool aborted = !result.failures.empty();
         for (size_t i = 0; !aborted && i < scenario.steps.size(); ++i) {
             auto const& step = scenario.steps[i];
+            // A step that acts on the lab: recorded, performed; if it cannot be, the scenario ends.
+            auto perform = [&](std::string const& what, ErrorOr<void> outcome) {
+                if (!outcome) {
+                    fail(step.where, what + ": " + outcome.error().message);
+                    aborted = true;
+                }
+            };
             if (auto const* plug = std::get_if<PlugStep>(&step.action)) {
                 step_record("plug " + plug->id + " (" + plug->model + ")");
                 usb::DeviceParams params;
                 params.numbers = plug->numbers;
                 params.durations = plug->durations;
                 params.strings = plug->strings;
-                auto plugged = lab.plug(plug->id, plug->model, params);
-                if (!plugged) {
-                    fail(step.where, "plug " + plug->id + ": " + plugged.error().message);
-                    aborted = true;
-                }
+                perform("plug " + plug->id, lab.plug(plug->id, plug->model, params));
             } else if (auto const* unplug = std::get_if<UnplugStep>(&step.action)) {
                 step_record("unplug " + unplug->id);
-                auto unplugged = lab.unplug(unplug->id);
-                if (!unplugged) {
-                    fail(step.where, "unplug " + unplug->id + ": " + unplugged.error().message);
-                    aborted = true;
-                }
+                perform("unplug " + unplug->id, lab.unplug(unplug->id));
             } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
                 step_record("run " + std::to_string(run->duration / 1000) + "us");
                 lab.run_for(run->duration);
             } else if (auto const* activate = std::get_if<ActivateStep>(&step.action)) {
                 step_record("activate " + activate->dext + (activate->manual ? " (manual approval)" : ""));
-                auto activated = lab.activate(activate->dext, activate->manual ? kernel::Approval::Manual : kernel::Approval::Automatic);
-                if (!activated) {
-                    fail(step.where, "activate " + activate->dext + ": " + activated.error().message);
-                    aborted = true;
-                }
+                perform("activate " + activate->dext,
+                    lab.activate(activate->dext, activate->manual ? kernel::Approval::Manual : kernel::Approval::Automatic));
             } else if (auto const* approve = std::get_if<ApproveStep>(&step.action)) {
                 step_record("approve " + approve->dext);
-                auto approved = lab.approve(approve->dext);
-                if (!approved) {
-                    fail(step.where, "approve: " + approved.error().message);
-                    aborted = true;
-                }
+                perform("approve", lab.approve(approve->dext));
             } else if (auto const* deactivate = std::get_if<DeactivateStep>(&step.action)) {
                 step_record("deactivate " + deactivate->dext);
-                auto deactivated = lab.deactivate(deactivate->dext);
-                if (!deactivated) {
-                    fail(step.where, "deactivate: " + deactivated.error().message);
-                    aborted = true;
-                }
+                perform("deactivate", lab.deactivate(deactivate->dext));
             } else if (auto const* crash = std::get_if<CrashStep>(&step.action)) {
                 step_record("crash " + crash->dext + " (" + crash->how + ")");
-                auto crashed = lab.crash(crash->dext, crash->how);
-                if (!crashed) {
-                    fail(step.where, "crash: " + crashed.error().message);
-                    aborted = true;
-                }
+                perform("crash", lab.crash(crash->dext, crash->how));
             } else if (auto const* ioreg = std::get_if<IoregStep>(&step.action)) {
                 step_record("ioreg");
                 if (options.print && options.verbosity != Verbosity::Quiet)
