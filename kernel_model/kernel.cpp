@@ -1,5 +1,6 @@
 #include "kernel.h"
 
+#include "kernel_model/dispatch/dispatch_calls.h"
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/server/kernel_driver.h"
@@ -22,7 +23,7 @@ constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Sto
     "IOService::Terminate", "IOBufferMemoryDescriptor::Create", "IOUSBHostInterface::Open", "IOUSBHostInterface::Close",
     "IOUSBHostInterface::CopyPipe", "IOUSBHostInterface::CopyConfigurationDescriptor", "IOUSBHostPipe::AsyncIO",
     "IOUSBHostPipe::Abort", "IOUSBHostPipe::GetDescriptors", "IOUSBHostPipe::ClearStall",
-    "IOUSBHostPipe::CompleteAsyncIO" };
+    "IOUSBHostPipe::CompleteAsyncIO", "IOTimerDispatchSource::TimerOccurred" };
 } // namespace
 
 Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing)
@@ -34,6 +35,7 @@ Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher
     m_root.name = "Root";
     m_root.registered = true;
     m_usb = std::make_unique<UsbHostModel>(scheduler, trace, *this);
+    m_dispatch = std::make_unique<DispatchCalls>(*this);
 }
 
 Kernel::~Kernel()
@@ -527,6 +529,11 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
         return;
     std::string const name = it->second.name;
     it->second.scheduled = false;
+    // A DispatchSync may have run what was queued already (kernel_model/dispatch): nothing to do.
+    if (it->second.pending == 0) {
+        maybe_exit_server(*server);
+        return;
+    }
     it->second.running = true;
     m_trace.emit(tp::queue_run, server->display_name(), name, name, {}, TracePhase::Begin);
     auto reply = server->send(ipc::Message::make(ipc::MessageKind::RunQueueItem, queue_id));
@@ -565,6 +572,8 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
     ipc::WireReader reader(message);
     switch (message.kind()) {
     case ipc::MessageKind::Call:
+        if (auto reply = m_dispatch->handle(server, message))
+            return std::move(reply).value();
         return handle_call(server, message);
     case ipc::MessageKind::QueueWork: {
         auto name = reader.str();

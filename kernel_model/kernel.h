@@ -21,6 +21,8 @@
 
 namespace dextlab::kernel {
 
+class DispatchCalls; // kernel_model/dispatch: dext queues, timers and data queues
+
 // Virtual-time costs of the kernel's own work. They make timelines readable and are part of
 // the model: changing one changes every trace.
 struct KernelTiming {
@@ -125,10 +127,12 @@ private:
     std::map<std::string, std::unique_ptr<UserServer>> m_servers; // by bundle name
     std::vector<std::unique_ptr<UserServer>> m_retired;           // replaced or uninstalled, still stopping
     std::unique_ptr<UsbHostModel> m_usb;
+    std::unique_ptr<DispatchCalls> m_dispatch;
     uint64_t m_next_server_tag { 1 };
     int m_dext_calls_in_progress { 0 }; // > 0 while a dext waits for the kernel's reply
 
     friend class UserServer;
+    friend class DispatchCalls;
 };
 
 } // namespace dextlab::kernel

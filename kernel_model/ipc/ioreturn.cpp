@@ -22,6 +22,7 @@ std::string ioreturn_name(uint32_t value)
     case Timeout: return "kIOReturnTimeout";
     case NotReady: return "kIOReturnNotReady";
     case NotPermitted: return "kIOReturnNotPermitted";
+    case Underrun: return "kIOReturnUnderrun";
     case Overrun: return "kIOReturnOverrun";
     case Aborted: return "kIOReturnAborted";
     case NotFound: return "kIOReturnNotFound";

@@ -22,6 +22,7 @@ constexpr uint32_t Busy = 0xe00002d5;
 constexpr uint32_t Timeout = 0xe00002d6;
 constexpr uint32_t NotReady = 0xe00002d8;
 constexpr uint32_t NotPermitted = 0xe00002e2;
+constexpr uint32_t Underrun = 0xe00002e7;
 constexpr uint32_t Overrun = 0xe00002e8;
 constexpr uint32_t Aborted = 0xe00002eb;
 constexpr uint32_t NotFound = 0xe00002f0;

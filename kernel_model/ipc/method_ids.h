@@ -43,6 +43,13 @@ inline constexpr KnownMethodId kKnownMethodIds[] = {
     { "IODataQueueDispatchSource::DataServiced", 0x8daa79f78047d8d8ULL },
     { "IOTimerDispatchSource::TimerOccurred", 0x0f4ab1c3cbb5ae47ULL },
     { "IOTimerDispatchSource::WakeAtTime", 0x1da868f27d5d7d37ULL },
+    // [SDK] MacOSX11.3.sdk DriverKit.framework IOTimerDispatchSource.h, IODispatchSource.h
+    { "IOTimerDispatchSource::Create", 0x5703101ba090eaf0ULL },
+    { "IOTimerDispatchSource::SetHandler", 0x487f4f13f1a0a074ULL },
+    { "IODispatchSource::Cancel", 0xd963bb196f70bb93ULL },
+    { "IODispatchSource::SetEnableWithCompletion", 0xbb42c489fe4dee8eULL },
+    { "IODispatchSource::CheckForWork", 0xef19d38d4f945fd0ULL },
+    { "IODispatchSource::SetEnable", 0xbbc036b4c2a26c45ULL },
     { "IOUserClient::AsyncCompletion", 0xdbc5b2e5d2b446f4ULL },
     { "IOUserClient::KernelCompletion", 0xf609f134c9046444ULL },
     { "IOUSBHostDevice::CompleteAsyncDeviceRequest", 0xc489759689d7d751ULL },
@@ -79,6 +86,19 @@ inline constexpr uint64_t IOUSBHostPipe_Abort = method_id("IOUSBHostPipe::Abort"
 inline constexpr uint64_t IOUSBHostPipe_GetDescriptors = method_id("IOUSBHostPipe::GetDescriptors");
 inline constexpr uint64_t IOUSBHostPipe_ClearStall = method_id("IOUSBHostPipe::ClearStall");
 inline constexpr uint64_t IOUSBHostPipe_CompleteAsyncIO = method_id("IOUSBHostPipe::CompleteAsyncIO");
+// Dispatch queues and sources (kernel_model/dispatch, kernel_model/timers): the runtime reports
+// queue events, arms timers and publishes data-queue operations with these.
+inline constexpr uint64_t IODispatchQueue_DispatchSync = method_id("IODispatchQueue::DispatchSync");
+inline constexpr uint64_t IODispatchSource_Cancel = method_id("IODispatchSource::Cancel");
+inline constexpr uint64_t IODispatchSource_SetEnableWithCompletion = method_id("IODispatchSource::SetEnableWithCompletion");
+inline constexpr uint64_t IOTimerDispatchSource_SetHandler = method_id("IOTimerDispatchSource::SetHandler");
+inline constexpr uint64_t IOTimerDispatchSource_WakeAtTime = method_id("IOTimerDispatchSource::WakeAtTime");
+inline constexpr uint64_t IOTimerDispatchSource_TimerOccurred = method_id("IOTimerDispatchSource::TimerOccurred");
+inline constexpr uint64_t IODataQueueDispatchSource_Create = method_id("IODataQueueDispatchSource::Create");
+inline constexpr uint64_t IODataQueueDispatchSource_Enqueue = method_id("IODataQueueDispatchSource::Enqueue");
+inline constexpr uint64_t IODataQueueDispatchSource_Dequeue = method_id("IODataQueueDispatchSource::Dequeue");
+inline constexpr uint64_t IODataQueueDispatchSource_DataAvailable = method_id("IODataQueueDispatchSource::DataAvailable");
+inline constexpr uint64_t IODataQueueDispatchSource_DataServiced = method_id("IODataQueueDispatchSource::DataServiced");
 } // namespace ids
 
 } // namespace dextlab::ipc

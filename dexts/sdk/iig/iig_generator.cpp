@@ -284,11 +284,27 @@ ErrorOr<ClassCode> generate_class(Class const& cls, ClassIndex const& index, std
     std::string& im = code.impl;
     im += "\n// ---- " + C + " ----\n";
     im += "OSMetaClass* g" + C + "MetaClass;\n";
+    // QUEUENAME(x) on a message method: the runtime runs that method's invocations (kernel
+    // calls, OSAction callbacks) on the queue set with SetDispatchQueue("x", ...). As in Apple's
+    // class description, the table is keyed by the message id (the declaring class's, for an
+    // override). On a LOCALONLY method the name means nothing to a message and is ignored.
+    std::string queue_table;
+    for (auto const& r : resolved) {
+        if (r.role == Role::Plain || r.method->queue_name.empty())
+            continue;
+        std::string owner = r.role == Role::OverrideRpc ? r.declaring->name : C;
+        queue_table += "    { " + owner + "_" + r.method->name + "_ID, \"" + r.method->queue_name + "\" },\n";
+    }
+    std::string queues_arg;
+    if (!queue_table.empty()) {
+        im += "static const OSMethodQueueName " + C + "_MethodQueues[] = {\n" + queue_table + "    { 0, nullptr },\n};\n";
+        queues_arg = ", " + C + "_MethodQueues";
+    }
     if (is_abstract(cls, index)) {
-        im += "static OSMetaClass " + C + "_MetaClassStorage(\"" + C + "\", \"" + cls.super_name + "\", nullptr);\n";
+        im += "static OSMetaClass " + C + "_MetaClassStorage(\"" + C + "\", \"" + cls.super_name + "\", nullptr" + queues_arg + ");\n";
     } else {
         im += "static OSObject* " + C + "_New() { return new " + C + "; }\n";
-        im += "static OSMetaClass " + C + "_MetaClassStorage(\"" + C + "\", \"" + cls.super_name + "\", &" + C + "_New);\n";
+        im += "static OSMetaClass " + C + "_MetaClassStorage(\"" + C + "\", \"" + cls.super_name + "\", &" + C + "_New" + queues_arg + ");\n";
     }
     im += "static OSClassRegistration " + C + "_Registration((g" + C + "MetaClass = &" + C + "_MetaClassStorage));\n\n";
     im += "const OSMetaClass* " + C + "::getMetaClass() const { return g" + C + "MetaClass; }\n\n";

@@ -490,3 +490,37 @@ TEST_CASE("bad input in the new shapes is an error with file:line")
         CHECK(contains(f.error().message, "a.iig:3: class A needs a superclass"));
     }
 }
+
+TEST_CASE("QUEUENAME(x) on a message method goes into the class's queue table, keyed by message id")
+{
+    char const* const iig = R"(
+#include <DriverKit/IOService.iig>
+class QueuedDriver : public IOService
+{
+public:
+    virtual kern_return_t Start(IOService * provider) override QUEUENAME(StartQueue);
+    virtual void ReadDone(OSAction * action, IOReturn status, uint32_t actual, uint64_t time) TYPE(IOUSBHostPipe::CompleteAsyncIO) QUEUENAME(ReadQueue);
+    virtual void Plain() LOCALONLY QUEUENAME(Ignored);
+    virtual kern_return_t Unqueued(uint32_t x);
+};
+)";
+    auto service = parse_iig(kServiceIig, "IOService.iig");
+    REQUIRE(service.has_value());
+    auto driver = parse_iig(iig, "QueuedDriver.iig");
+    REQUIRE(driver.has_value());
+    ClassIndex index;
+    for (auto const& c : service.value().classes)
+        index[c.name] = &c;
+    for (auto const& c : driver.value().classes)
+        index[c.name] = &c;
+    auto out = generate(driver.value(), index, "\"QueuedDriver.h\"");
+    REQUIRE_MESSAGE(out.has_value(), (out ? "" : out.error().message));
+    auto const& im = out.value().implementation;
+    CHECK(contains(im, "static const OSMethodQueueName QueuedDriver_MethodQueues[] = {"));
+    CHECK(contains(im, "{ IOService_Start_ID, \"StartQueue\" },")); // an override: the declaring class's id
+    CHECK(contains(im, "{ QueuedDriver_ReadDone_ID, \"ReadQueue\" },"));
+    CHECK_FALSE(contains(im, "Ignored"));
+    CHECK(contains(im, "&QueuedDriver_New, QueuedDriver_MethodQueues);"));
+    // A class without QUEUENAME methods registers no table.
+    CHECK(contains(generate_driver().output.implementation, "&MyDriver_New);"));
+}

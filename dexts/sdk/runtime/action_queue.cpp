@@ -1,4 +1,5 @@
-// OSAction and IODispatchQueue: the dext's callbacks and the serial queues they run on.
+// OSAction and IODispatchQueue: the dext's callbacks and the serial queues they run on. The
+// queue machinery itself (ordering, DispatchSync, Cancel) is DextServer's (dext_server.cpp).
 
 #include "ivars.h"
 
@@ -98,11 +99,20 @@ const char* IODispatchQueue::GetName() { return ivars && ivars->state ? ivars->s
 bool IODispatchQueue::OnQueue()
 {
     auto* server = DextServer::of(this);
-    return server && ivars && server->running_queue() == ivars->state;
+    return server && ivars && server->on_stack(ivars->state);
 }
 
+// The queue stays retained until the work has run (IODispatchQueue.iig, DispatchAsync).
 void IODispatchQueue::DispatchAsync_f(void* context, IODispatchFunction function)
 {
-    if (auto* server = DextServer::of(this); server && ivars && ivars->state)
-        server->enqueue(ivars->state, [context, function] { function(context); });
+    if (auto* server = DextServer::of(this); server && ivars && ivars->state && function)
+        server->enqueue(ivars->state, [context, function, queue = dextlab::sdk::hold(this)] { function(context); });
+}
+
+void IODispatchQueue::DispatchSync_f(void* context, IODispatchFunction function)
+{
+    if (auto* server = DextServer::of(this); server && ivars && ivars->state && function) {
+        auto queue = dextlab::sdk::hold(this);
+        server->dispatch_sync(ivars->state, [context, function] { function(context); });
+    }
 }

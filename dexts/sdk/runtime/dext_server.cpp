@@ -29,11 +29,24 @@ std::map<void*, DextServer*>& heap_owners()
     return owners;
 }
 
-std::map<uint64_t, CallbackDecoder>& callback_decoders()
+struct RegisteredDecoder {
+    CallbackDecoder decode;
+    bool kernel_holds_reference { true };
+};
+
+std::map<uint64_t, RegisteredDecoder>& callback_decoders()
 {
-    static std::map<uint64_t, CallbackDecoder> decoders;
+    static std::map<uint64_t, RegisteredDecoder> decoders;
     return decoders;
 }
+
+RegisteredDecoder const* find_callback_decoder(uint64_t prototype_msgid)
+{
+    auto it = callback_decoders().find(prototype_msgid);
+    return it == callback_decoders().end() ? nullptr : &it->second;
+}
+
+thread_local bool t_process_dying = false;
 
 char const* class_name_of(OSMetaClassBase const* object)
 {
@@ -42,15 +55,28 @@ char const* class_name_of(OSMetaClassBase const* object)
 }
 } // namespace
 
-void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder)
+void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder, bool kernel_holds_reference)
 {
-    callback_decoders()[prototype_msgid] = std::move(decoder);
+    callback_decoders()[prototype_msgid] = RegisteredDecoder { std::move(decoder), kernel_holds_reference };
 }
 
-CallbackDecoder const* find_callback_decoder(uint64_t prototype_msgid)
+void set_process_dying(bool dying) { t_process_dying = dying; }
+
+Hold adopt(OSMetaClassBase const* object)
 {
-    auto it = callback_decoders().find(prototype_msgid);
-    return it == callback_decoders().end() ? nullptr : &it->second;
+    if (!object)
+        return {};
+    return Hold(object, [](OSMetaClassBase const* held) {
+        if (!t_process_dying)
+            held->release();
+    });
+}
+
+Hold hold(OSMetaClassBase const* object)
+{
+    if (object)
+        object->retain();
+    return adopt(object);
 }
 
 CurrentServerScope::CurrentServerScope(DextServer* server)
@@ -90,6 +116,12 @@ DextServer::~DextServer()
 {
     // The process is going away: objects still alive vanish without free(), as they would when a
     // dext process exits. The kernel asked for the census before this, so leaks were reported.
+    // Queued work goes first, releasing nothing (its references die with the process).
+    set_process_dying(true);
+    {
+        auto queues = std::move(m_queues);
+        m_queues.clear();
+    }
     auto live = m_live;
     m_live.clear();
     for (auto const& [object, sequence] : live) {
@@ -102,7 +134,7 @@ DextServer::~DextServer()
         std::free(memory);
     }
     m_heap.clear();
-    m_queues.clear();
+    set_process_dying(false);
     for (void* module : m_modules)
         dlclose(module);
 }
@@ -217,12 +249,17 @@ void DextServer::write_object(ipc::WireWriter& writer, OSMetaClassBase const* ob
         writer.null_object();
         return;
     }
+    writer.object(id_of(object), class_name_of(object));
+}
+
+uint64_t DextServer::id_of(OSMetaClassBase const* object)
+{
     auto* mutable_object = const_cast<OSMetaClassBase*>(object);
     if (mutable_object->__dextlab_object_id == 0) {
         mutable_object->__dextlab_object_id = ipc::kDextObjectBit | m_next_dext_id++;
         m_by_id[mutable_object->__dextlab_object_id] = mutable_object;
     }
-    writer.object(mutable_object->__dextlab_object_id, class_name_of(object));
+    return mutable_object->__dextlab_object_id;
 }
 
 void DextServer::object_created(OSMetaClassBase* object) { m_live.emplace(object, m_next_sequence++); }
@@ -263,72 +300,72 @@ ipc::Message DextServer::invoke_service(OSObject* object, ipc::Message const& me
     if (!ref)
         return ipc::make_reply(kIOReturnBadArgument);
     IOService* provider = OSDynamicCast(IOService, object_for(ref.value()));
-    QueueState* queue = default_queue_of(service);
+    QueueState* queue = queue_for_method(service, msgid);
     if (!queue)
         return ipc::make_reply(kIOReturnNotReady);
-    service->retain();
-    if (provider)
-        provider->retain();
     uint64_t id = service->__dextlab_object_id;
-    enqueue(queue, [this, service, provider, msgid, id] {
+    enqueue(queue, [this, service, provider, msgid, id, held = hold(service), held_provider = hold(provider)] {
         kern_return_t status = msgid == ipc::ids::IOService_Start ? service->Start(provider) : service->Stop(provider);
         auto done = ipc::Message::make(ipc::MessageKind::InvokeDone, id, msgid, ipc::kMessageOneway);
         ipc::WireWriter(done).u64(static_cast<uint32_t>(status));
         post_to_kernel(done);
-        if (provider)
-            provider->release();
-        service->release();
     });
     return ipc::make_reply(kIOReturnSuccess);
 }
 
 ipc::Message DextServer::invoke_action(OSAction* action, ipc::Message const& message)
 {
-    // The kernel's reference on the action (taken when the request was submitted) travels with
-    // this message; the work item drops it after the callback ran.
     auto const* decoder = find_callback_decoder(message.header.msgid);
+    // For most callbacks the kernel's reference on the action (taken when the request was
+    // submitted) travels with this message; timers hold none, so the callback takes its own.
+    // Either way the work item keeps it until it has run, or until it is dropped.
+    Hold held = decoder && !decoder->kernel_holds_reference ? hold(action) : adopt(action);
     auto* ivars = action->ivars;
-    if (!decoder || !ivars || ivars->msgid != message.header.msgid) {
-        action->release();
+    if (!decoder || !ivars || ivars->msgid != message.header.msgid)
         return ipc::make_reply(kIOReturnUnsupported);
-    }
     ipc::WireReader reader(message);
-    auto item = (*decoder)(action, reader);
-    QueueState* queue = default_queue_of(ivars->target);
-    if (!item || !queue) {
-        action->release();
-        return ipc::make_reply(item ? kIOReturnNotReady : kIOReturnBadArgument);
-    }
-    enqueue(queue, [work = std::move(item).value(), action] {
-        work();
-        action->release();
-    });
+    auto decoded = decoder->decode(action, reader);
+    if (!decoded)
+        return ipc::make_reply(kIOReturnBadArgument);
+    QueueState* queue = decoded.value().queue ? decoded.value().queue : queue_for_method(ivars->target, ivars->targetmsgid);
+    if (!queue)
+        return ipc::make_reply(kIOReturnNotReady);
+    enqueue(queue, [work = std::move(decoded.value().work), held] { work(); });
     return ipc::make_reply(kIOReturnSuccess);
 }
 
 ipc::Message DextServer::run_queue_item(ipc::Message const& message)
 {
-    auto it = m_queues.find(message.header.target);
-    if (it == m_queues.end())
+    uint64_t id = message.header.target;
+    if (!m_queues.contains(id))
         return ipc::make_reply(kIOReturnNotFound);
-    QueueState* queue = it->second.get();
-    if (!queue->items.empty()) {
-        WorkItem item = std::move(queue->items.front());
-        queue->items.pop_front();
-        QueueState* previous = m_running_queue;
-        m_running_queue = queue;
-        queue->running = true;
-        item();
-        m_running_queue = previous;
-        // The item may have freed the queue (a service's last reference dropped inside it).
-        auto still = m_queues.find(message.header.target);
-        if (still != m_queues.end())
-            still->second->running = false;
-    }
-    auto still = m_queues.find(message.header.target);
+    run_front_item(id);
+    auto still = m_queues.find(id);
     auto reply = ipc::make_reply(kIOReturnSuccess);
     ipc::WireWriter(reply).u64(still == m_queues.end() ? 0 : still->second->items.size());
     return reply;
+}
+
+bool DextServer::run_front_item(uint64_t queue_id)
+{
+    auto it = m_queues.find(queue_id);
+    if (it == m_queues.end() || it->second->items.empty())
+        return false;
+    QueueState* queue = it->second.get();
+    WorkItem item = std::move(queue->items.front());
+    queue->items.pop_front();
+    m_queue_stack.push_back(queue_id);
+    queue->running = true;
+    item();
+    // What the item held is given back while it still counts as running on the queue. That
+    // may free the queue itself (a service's last reference dropped inside it).
+    item = nullptr;
+    m_queue_stack.pop_back();
+    auto still = m_queues.find(queue_id);
+    if (still == m_queues.end())
+        return false;
+    still->second->running = on_stack(still->second.get());
+    return true;
 }
 
 ipc::Message DextServer::release_object(ipc::Message const& message)
@@ -383,17 +420,150 @@ QueueState* DextServer::create_queue(std::string name)
 
 void DextServer::destroy_queue(QueueState* queue)
 {
-    if (m_running_queue == queue)
-        m_running_queue = nullptr;
-    m_queues.erase(queue->id);
+    // Out of the table first: dropping its items may release objects whose free() touches
+    // other queues.
+    auto it = m_queues.find(queue->id);
+    if (it == m_queues.end())
+        return;
+    std::unique_ptr<QueueState> doomed = std::move(it->second);
+    m_queues.erase(it);
 }
 
-void DextServer::enqueue(QueueState* queue, WorkItem item)
+void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled)
 {
+    if (queue->canceled && !even_if_canceled) {
+        if (!queue->drop_reported) {
+            queue->drop_reported = true;
+            log("runtime: work sent to canceled queue " + queue->name
+                + " is dropped (IODispatchQueue::Cancel stops a queue for good; create a new queue instead)");
+        }
+        return; // the item goes, giving back what it held
+    }
     queue->items.push_back(std::move(item));
     auto work = ipc::Message::make(ipc::MessageKind::QueueWork, queue->id, 0, ipc::kMessageOneway);
     ipc::WireWriter(work).str(queue->name).u64(queue->owner).u64(queue->items.size());
     post_to_kernel(work);
+}
+
+QueueState* DextServer::running_queue() const
+{
+    if (m_queue_stack.empty())
+        return nullptr;
+    auto it = m_queues.find(m_queue_stack.back());
+    return it == m_queues.end() ? nullptr : it->second.get();
+}
+
+bool DextServer::on_stack(QueueState const* queue) const
+{
+    return queue && std::find(m_queue_stack.begin(), m_queue_stack.end(), queue->id) != m_queue_stack.end();
+}
+
+bool DextServer::dispatch_sync(QueueState* queue, WorkItem const& work)
+{
+    if (queue->canceled) {
+        report_sync_refused(queue, "the queue was canceled, so the work can never run; on macOS the caller waits forever");
+        return false;
+    }
+    if (on_stack(queue)) {
+        std::string stack;
+        for (uint64_t id : m_queue_stack) {
+            auto it = m_queues.find(id);
+            stack += (stack.empty() ? "" : " > ") + (it == m_queues.end() ? std::string("?") : it->second->name);
+        }
+        log("runtime: deadlock: DispatchSync onto queue " + queue->name + ", which this code is already running on ("
+            + stack + " > " + queue->name + "); on macOS the call never returns. The lab skips the work and goes on.");
+        tell_kernel_about_queue(queue, kQueueDeadlock, 0, stack + " > " + queue->name);
+        return false;
+    }
+    // GCD: work queued before this call runs first, then ours; the caller waits for both. With
+    // one thread, "waiting" is running them here, on the caller's stack, as the idle-queue fast
+    // path does. Work queued meanwhile stays for the queue's next turn.
+    uint64_t id = queue->id;
+    size_t before = queue->items.size();
+    tell_kernel_about_queue(queue, kQueueSyncBegin, before);
+    for (size_t i = 0; i < before && run_front_item(id); ++i) {
+    }
+    auto it = m_queues.find(id);
+    if (it == m_queues.end())
+        return false;
+    if (it->second->canceled) {
+        tell_kernel_about_queue(it->second.get(), kQueueSyncEnd, it->second->items.size());
+        report_sync_refused(it->second.get(), "the queue was canceled by work that ran before it; on macOS the caller waits forever");
+        return false;
+    }
+    m_queue_stack.push_back(id);
+    it->second->running = true;
+    work();
+    m_queue_stack.pop_back();
+    it = m_queues.find(id);
+    if (it != m_queues.end()) {
+        it->second->running = on_stack(it->second.get());
+        tell_kernel_about_queue(it->second.get(), kQueueSyncEnd, it->second->items.size());
+    }
+    return true;
+}
+
+void DextServer::report_sync_refused(QueueState* queue, char const* why)
+{
+    log("runtime: DispatchSync onto queue " + queue->name + " not run: " + why);
+    tell_kernel_about_queue(queue, kQueueSyncRefused, 0, why);
+}
+
+void DextServer::cancel_queue(QueueState* queue, WorkItem handler)
+{
+    queue->canceled = true;
+    std::deque<WorkItem> dropped = std::move(queue->items);
+    queue->items.clear();
+    tell_kernel_about_queue(queue, kQueueCanceled, dropped.size());
+    if (handler)
+        enqueue(queue, std::move(handler), /*even_if_canceled=*/true);
+    // `dropped` goes here, giving back what its items held.
+}
+
+void DextServer::tell_kernel_about_queue(QueueState* queue, uint64_t phase, uint64_t count, std::string const& text)
+{
+    auto report = ipc::Message::make(ipc::MessageKind::Call, queue->id, ipc::ids::IODispatchQueue_DispatchSync, ipc::kMessageOneway);
+    ipc::WireWriter(report).str(queue->name).u64(queue->owner).u64(phase).u64(count).str(text);
+    post_to_kernel(report);
+}
+
+IODispatchQueue* DextServer::bound_queue(OSMetaClassBase const* object, std::string const& name) const
+{
+    auto it = m_bound_queues.find(object);
+    if (it == m_bound_queues.end())
+        return nullptr;
+    auto named = it->second.find(name);
+    return named == it->second.end() ? nullptr : named->second;
+}
+
+void DextServer::unbind_queues(OSMetaClassBase const* object)
+{
+    auto it = m_bound_queues.find(object);
+    if (it == m_bound_queues.end())
+        return;
+    auto bound = std::move(it->second);
+    m_bound_queues.erase(it);
+    for (auto& [name, queue] : bound)
+        queue->release();
+}
+
+QueueState* DextServer::queue_for_method(OSObject* target, uint64_t msgid)
+{
+    if (!target)
+        return nullptr;
+    for (auto const* meta = target->getMetaClass(); meta; meta = meta->getSuperClass()) {
+        char const* name = meta->getMethodQueueName(msgid);
+        if (!name)
+            continue;
+        if (auto* queue = named_queue_of(target, name))
+            return queue;
+        warn_once(std::string(meta->getClassName()) + "/" + name,
+            std::string("runtime: a method of ") + meta->getClassName() + " is declared QUEUENAME(" + name
+                + ") but no queue was set under that name; it runs on the default queue. Set one with SetDispatchQueue in Start, under the name "
+                + name + ".");
+        break;
+    }
+    return default_queue_of(target);
 }
 
 kern_return_t DextServer::call_kernel(uint64_t target, uint64_t msgid, std::function<void(ipc::WireWriter&)> const& args,
@@ -421,6 +591,12 @@ void DextServer::post_to_kernel(ipc::Message const& message)
     auto posted = m_kernel.post(message);
     if (!posted)
         std::fprintf(stderr, "dextlab runtime (%s): %s\n", m_name.c_str(), posted.error().message.c_str());
+}
+
+void DextServer::warn_once(std::string const& key, std::string const& text)
+{
+    if (m_reported.insert(key).second)
+        log(text);
 }
 
 void DextServer::log(std::string const& text)

@@ -5,6 +5,7 @@
 // Everything here is the runtime's own; dext code sees only DriverKit headers.
 
 #include "kernel_model/ipc/message.h"
+#include "kernel_model/ipc/queue_reports.h"
 #include "kernel_model/ipc/transport.h"
 
 #include <DriverKit/OSObject.h>
@@ -19,7 +20,9 @@
 
 namespace dextlab::sdk {
 
-// A piece of work on a dispatch queue.
+// A piece of work on a dispatch queue. What it holds (object references, a copied block) it
+// holds through RAII captures (see Hold in ivars.h), so an item dropped without running — its
+// queue canceled or freed — still gives everything back.
 using WorkItem = std::function<void()>;
 
 // What the runtime keeps for each dispatch queue (behind IODispatchQueue's ivars).
@@ -29,6 +32,8 @@ struct QueueState {
     uint64_t owner { 0 }; // object id of the service it belongs to (0 for a free-standing queue)
     std::deque<WorkItem> items;
     bool running { false };
+    bool canceled { false };      // IODispatchQueue::Cancel: no more work is taken
+    bool drop_reported { false }; // work sent after Cancel was reported once
 };
 
 class DextServer final : public ipc::MessageHandler {
@@ -53,11 +58,33 @@ public:
     void write_object(ipc::WireWriter& writer, OSMetaClassBase const* object);
     OSMetaClass const* find_class(std::string const& name) const;
 
+    // Gives a dext object its id on the link (the first time it needs one) and returns it.
+    uint64_t id_of(OSMetaClassBase const* object);
+
     // --- queues (the server owns their state, so a dying process frees it) ---
     QueueState* create_queue(std::string name);
     void destroy_queue(QueueState* queue);
-    void enqueue(QueueState* queue, WorkItem item);
-    QueueState* running_queue() const { return m_running_queue; }
+    // Queues `item`; on a canceled queue the item is dropped (and that reported once) unless
+    // `even_if_canceled` (the cancel handler itself).
+    void enqueue(QueueState* queue, WorkItem item, bool even_if_canceled = false);
+    // The queue running the innermost item on this stack, or nullptr.
+    QueueState* running_queue() const;
+    // Whether `queue` runs an item anywhere on this stack (IODispatchQueue::OnQueue).
+    bool on_stack(QueueState const* queue) const;
+    // IODispatchQueue::DispatchSync: GCD's semantics on the lab's one thread (see the .iig).
+    // False when the work did not run (a deadlock or a canceled queue, both reported).
+    bool dispatch_sync(QueueState* queue, WorkItem const& work);
+    // IODispatchQueue::Cancel: drops what is queued, then `handler` (may be empty) runs on the
+    // queue after the item running now.
+    void cancel_queue(QueueState* queue, WorkItem handler);
+    // SetDispatchQueue bindings other than Default, per object; the queues are retained.
+    std::map<std::string, IODispatchQueue*>& bound_queues(OSMetaClassBase const* object) { return m_bound_queues[object]; }
+    IODispatchQueue* bound_queue(OSMetaClassBase const* object, std::string const& name) const;
+    // Releases what `object` bound (its free()).
+    void unbind_queues(OSMetaClassBase const* object);
+    // The queue an invocation of `msgid` on `target` runs on: its QUEUENAME queue if the class
+    // declares one and the object has it set, else the object's default queue.
+    QueueState* queue_for_method(OSObject* target, uint64_t msgid);
 
     // --- calls into the kernel ---
     // Sends a request and returns the reply's status; `results` reads what follows it.
@@ -66,6 +93,8 @@ public:
     void post_to_kernel(ipc::Message const& message);
     uint8_t* map_region(uint64_t region_id, size_t size) { return m_kernel.map_region(region_id, size); }
     void log(std::string const& text);
+    // Logs `text` the first time `key` is seen in this server.
+    void warn_once(std::string const& key, std::string const& text);
 
     // --- the process heap: what IOMalloc gave this server (freed when the process dies) ---
     // IOMalloc records an allocation for the current server; IOFree forgets it for whichever
@@ -82,6 +111,10 @@ private:
     ipc::Message census(ipc::Message const&);
     ipc::Message invoke_service(OSObject* service, ipc::Message const& message);
     ipc::Message invoke_action(OSAction* action, ipc::Message const& message);
+    // Runs the front item of `queue` on this stack; false if the queue went away meanwhile.
+    bool run_front_item(uint64_t queue_id);
+    void report_sync_refused(QueueState* queue, char const* why);
+    void tell_kernel_about_queue(QueueState* queue, uint64_t phase, uint64_t count, std::string const& text = {});
 
     ipc::Channel& m_kernel;
     std::string m_name;
@@ -92,7 +125,9 @@ private:
     std::map<std::string, OSMetaClass const*> m_classes;   // classes of the modules this server loaded
     std::vector<void*> m_modules;
     std::set<void*> m_heap;
-    QueueState* m_running_queue { nullptr };
+    std::vector<uint64_t> m_queue_stack; // ids of the queues running items on this stack, innermost last
+    std::set<std::string> m_reported;    // one-time runtime warnings already given
+    std::map<OSMetaClassBase const*, std::map<std::string, IODispatchQueue*>> m_bound_queues;
     uint64_t m_next_dext_id { 1 };
     uint64_t m_next_sequence { 0 };
     uint64_t m_next_queue_id { 1 };
@@ -117,5 +152,15 @@ std::vector<OSMetaClass*> end_module_load();
 
 // The runtime-private state of IOService and friends (their ivars structs).
 QueueState* default_queue_of(OSObject* service);
+// The queue `service` has bound to `name` (SetDispatchQueue), or nullptr.
+QueueState* named_queue_of(OSObject* service, std::string const& name);
+
+// The queue reports a server sends the kernel (kernel_model/ipc/queue_reports.h).
+using ipc::QueueReport;
+using ipc::kQueueSyncBegin;
+using ipc::kQueueSyncEnd;
+using ipc::kQueueDeadlock;
+using ipc::kQueueCanceled;
+using ipc::kQueueSyncRefused;
 
 } // namespace dextlab::sdk

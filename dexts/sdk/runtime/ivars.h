@@ -9,6 +9,12 @@
 #include <DriverKit/OSAction.h>
 #include <DriverKit/IODispatchQueue.h>
 #include <DriverKit/IOMemoryDescriptor.h>
+#include <DriverKit/IOBufferMemoryDescriptor.h>
+#include <DriverKit/IODispatchSource.h>
+
+#include <map>
+#include <memory>
+#include <string>
 
 struct OSAction_IVars {
     OSObject* target;      // retained
@@ -25,6 +31,26 @@ struct IODispatchQueue_IVars {
 struct IOService_IVars {
     IODispatchQueue* default_queue;
     IOService* provider; // retained from Start until free
+    // Queues bound under other names than Default live in the server (DextServer::bound_queues),
+    // so a process that dies without free() leaves nothing behind.
+};
+
+struct IODispatchSource_IVars {
+    IODispatchQueue* queue; // retained: where the source's handlers and completions run
+    bool canceled;
+    bool disabled;          // sources start enabled
+};
+
+struct IOTimerDispatchSource_IVars {
+    OSAction* handler; // retained until SetHandler again or Cancel
+};
+
+struct IODataQueueDispatchSource_IVars {
+    IOBufferMemoryDescriptor* memory; // the ring's memory: a kernel buffer (memfd), retained
+    uint8_t* base;                    // where the dext sees it
+    uint32_t capacity;                // the ring's byte count (memory = header + capacity)
+    OSAction* data_available;         // retained handlers
+    OSAction* data_serviced;
 };
 
 struct IOMemoryDescriptor_IVars {
@@ -40,12 +66,32 @@ constexpr uint32_t kObjectIsProxy = 0x100;
 
 inline bool is_proxy(OSMetaClassBase const* object) { return object->__dextlab_flags & kObjectIsProxy; }
 
+// A reference held by a work item or a pending callback: released when the last copy goes,
+// whether the item ran or was dropped. While a dext process dies nothing is released (its
+// objects vanish without free(), as a killed process's do).
+using Hold = std::shared_ptr<OSMetaClassBase const>;
+Hold hold(OSMetaClassBase const* object); // retains
+Hold adopt(OSMetaClassBase const* object); // takes over a reference the caller already has
+void set_process_dying(bool dying);
+
 // Runs an OSAction's target method with `invocation` (the prototype's Invocation struct).
 kern_return_t invoke_action_target(OSAction* action, void* invocation);
 
-// Decodes a kernel->dext callback (an Invoke on an OSAction) into a work item for its queue.
-using CallbackDecoder = std::function<ErrorOr<WorkItem>(OSAction* action, ipc::WireReader& args)>;
-void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder);
-CallbackDecoder const* find_callback_decoder(uint64_t prototype_msgid);
+// The queue state behind a dispatch source's queue (nullptr if it has none).
+QueueState* source_queue_of(IODispatchSource* source);
+// Runs a source's Cancel / SetEnableWithCompletion handler on its queue, after what is queued
+// there now (NULL: nothing).
+void queue_source_handler(IODispatchSource* source, IODispatchSourceCancelHandler handler);
+
+// Decodes a kernel->dext callback (an Invoke on an OSAction) into a work item. `queue` is where
+// it runs: left null, the queue of the action's target method (QUEUENAME, else Default).
+struct DecodedCallback {
+    WorkItem work;
+    QueueState* queue { nullptr };
+};
+using CallbackDecoder = std::function<ErrorOr<DecodedCallback>(OSAction* action, ipc::WireReader& args)>;
+// `kernel_holds_reference`: the kernel took a reference on the action when it was handed over
+// (AsyncIO) and gives it back with the callback; else (timers) the runtime takes one itself.
+void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder, bool kernel_holds_reference = true);
 
 } // namespace dextlab::sdk

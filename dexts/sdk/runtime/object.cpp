@@ -132,6 +132,23 @@ kern_return_t OSObject::Dispatch(const IORPC rpc) { return _Dispatch(this, rpc);
 
 kern_return_t OSObject::_Dispatch(OSObject*, const IORPC) { return kIOReturnUnsupported; }
 
+// The stubs of OSObject's two message methods, as dextlab-iig writes them for every other
+// class: pack the arguments, hand them to `supermethod` or to Invoke, whose _Dispatch chain
+// reaches IOService's _Impl (or answers kIOReturnUnsupported for an object with no queues).
+kern_return_t OSObject::SetDispatchQueue(const IODispatchQueueName name, IODispatchQueue* queue, OSDispatchMethod supermethod)
+{
+    OSObject_SetDispatchQueue_Invocation invocation { name, queue };
+    IORPC rpc { OSObject_SetDispatchQueue_ID, &invocation };
+    return supermethod ? supermethod(this, rpc) : Invoke(rpc);
+}
+
+kern_return_t OSObject::CopyDispatchQueue(const IODispatchQueueName name, IODispatchQueue** queue, OSDispatchMethod supermethod)
+{
+    OSObject_CopyDispatchQueue_Invocation invocation { name, queue };
+    IORPC rpc { OSObject_CopyDispatchQueue_ID, &invocation };
+    return supermethod ? supermethod(this, rpc) : Invoke(rpc);
+}
+
 void* OSMetaClassBase::operator new(size_t size)
 {
     void* memory = std::calloc(1, size);

@@ -17,6 +17,15 @@ QueueState* default_queue_of(OSObject* object)
     return service->IOService::ivars->default_queue->IODispatchQueue::ivars->state;
 }
 
+QueueState* named_queue_of(OSObject* object, std::string const& name)
+{
+    if (name == kIOServiceDefaultQueueName)
+        return default_queue_of(object);
+    auto* server = object ? DextServer::of(object) : nullptr;
+    auto* queue = server ? server->bound_queue(object, name) : nullptr;
+    return queue && queue->IODispatchQueue::ivars ? queue->IODispatchQueue::ivars->state : nullptr;
+}
+
 } // namespace dextlab::sdk
 
 bool IOService::init()
@@ -41,6 +50,8 @@ void IOService::free()
     if (ivars) {
         OSSafeReleaseNULL(ivars->default_queue);
         OSSafeReleaseNULL(ivars->provider);
+        if (auto* server = DextServer::of(this))
+            server->unbind_queues(this);
     }
     IOSafeDeleteNULL(ivars, IOService_IVars, 1);
     super::free();
@@ -77,3 +88,48 @@ kern_return_t IOService::Terminate_Impl(uint64_t options)
 }
 
 IOService* IOService::GetProvider() const { return ivars ? ivars->provider : nullptr; }
+
+// The queue table (IOService.iig). Default is the queue init made; any other name is a queue
+// the dext made and binds here, so that methods declared QUEUENAME(name) run on it.
+kern_return_t IOService::SetDispatchQueue_Impl(const IODispatchQueueName name, IODispatchQueue* queue)
+{
+    if (!name || !queue || !queue->IODispatchQueue::ivars || !queue->IODispatchQueue::ivars->state || !ivars)
+        return kIOReturnBadArgument;
+    auto* state = queue->IODispatchQueue::ivars->state;
+    if (state->owner == 0)
+        state->owner = __dextlab_object_id;
+    queue->retain();
+    if (std::string(name) == kIOServiceDefaultQueueName) {
+        OSSafeReleaseNULL(ivars->default_queue);
+        ivars->default_queue = queue;
+        return kIOReturnSuccess;
+    }
+    auto* server = DextServer::of(this);
+    if (!server) {
+        queue->release();
+        return kIOReturnNotReady;
+    }
+    auto& slot = server->bound_queues(this)[name];
+    if (slot)
+        slot->release();
+    slot = queue;
+    return kIOReturnSuccess;
+}
+
+kern_return_t IOService::CopyDispatchQueue_Impl(const IODispatchQueueName name, IODispatchQueue** queue)
+{
+    if (!name || !queue || !ivars)
+        return kIOReturnBadArgument;
+    *queue = nullptr;
+    IODispatchQueue* found = nullptr;
+    if (std::string(name) == kIOServiceDefaultQueueName) {
+        found = ivars->default_queue;
+    } else if (auto* server = DextServer::of(this)) {
+        found = server->bound_queue(this, name);
+    }
+    if (!found)
+        return kIOReturnNotFound;
+    found->retain();
+    *queue = found;
+    return kIOReturnSuccess;
+}

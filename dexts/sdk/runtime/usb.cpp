@@ -20,15 +20,15 @@ namespace {
 // The USB callback prototypes this runtime can deliver, registered when libDriverKit loads.
 bool const registered = [] {
     dextlab::sdk::register_callback_decoder(IOUSBHostPipe_CompleteAsyncIO_ID,
-        [](OSAction* action, ipc::WireReader& args) -> dextlab::ErrorOr<dextlab::sdk::WorkItem> {
+        [](OSAction* action, ipc::WireReader& args) -> dextlab::ErrorOr<dextlab::sdk::DecodedCallback> {
             auto status = TRY(args.u64());
             auto actual = TRY(args.u64());
             auto timestamp = TRY(args.u64());
-            return dextlab::sdk::WorkItem([action, status, actual, timestamp] {
+            return dextlab::sdk::DecodedCallback { [action, status, actual, timestamp] {
                 IOUSBHostPipe_CompleteAsyncIO_Invocation invocation { action, static_cast<IOReturn>(status),
                     static_cast<uint32_t>(actual), timestamp };
                 dextlab::sdk::invoke_action_target(action, &invocation);
-            });
+            } };
         });
     return true;
 }();

@@ -1,40 +1,29 @@
 #ifndef _DEXTLAB_DRIVERKIT_OSCOLLECTIONS_H
 #define _DEXTLAB_DRIVERKIT_OSCOLLECTIONS_H
-// DriverKit's collections header. On macOS it includes the container classes (OSString, OSData,
-// OSNumber, OSBoolean, OSArray, OSDictionary, OSSet, OSOrderedSet, OSSerialization) and the C
-// functions over them (OSDictionaryGetValue, OSDictionarySetUInt64Value, ...).
+// DriverKit's collections header: the container classes OSString, OSData, OSNumber, OSBoolean,
+// OSArray and OSDictionary (implemented in dexts/sdk/runtime/containers*.cpp).
 //
-// The lab does not implement the container classes yet (dexts/sdk/runtime has none), so this
-// header declares only what honestly exists: the class names (forward declarations, so pointers
-// to them can be passed around and stored), their `...Ptr` typedefs and the collection type
-// codes. A dext that calls a container method or function fails to compile here with an
-// "incomplete type" or "undeclared" error naming what is missing, not at run time.
+// Not in the lab yet, and so only declared by name (a dext that uses one fails to compile with
+// an "incomplete type" error naming it): OSSet, OSOrderedSet, OSSerialization, and the C
+// functions over containers (OSDictionarySetValue, OSDictionaryGetStringValue, ...).
 
 #include <stdint.h>
 #include <stdlib.h>
 
 #include <DriverKit/OSObject.h>
+#include <DriverKit/OSContainer.h>
+#include <DriverKit/OSCollection.h>
+#include <DriverKit/OSString.h>
+#include <DriverKit/OSData.h>
+#include <DriverKit/OSNumber.h>
+#include <DriverKit/OSBoolean.h>
+#include <DriverKit/OSArray.h>
+#include <DriverKit/OSDictionary.h>
 
-class OSContainer;
-class OSCollection;
-class OSString;
-class OSData;
-class OSNumber;
-class OSBoolean;
-class OSArray;
-class OSDictionary;
 class OSSet;
 class OSOrderedSet;
 class OSSerialization;
 
-typedef OSContainer* OSContainerPtr;
-typedef OSCollection* OSCollectionPtr;
-typedef OSString* OSStringPtr;
-typedef OSData* OSDataPtr;
-typedef OSNumber* OSNumberPtr;
-typedef OSBoolean* OSBooleanPtr;
-typedef OSArray* OSArrayPtr;
-typedef OSDictionary* OSDictionaryPtr;
 typedef OSSet* OSSetPtr;
 typedef OSOrderedSet* OSOrderedSetPtr;
 typedef OSSerialization* OSSerializationPtr;

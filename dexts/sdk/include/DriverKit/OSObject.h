@@ -95,12 +95,33 @@ public:
     void* __dextlab_server;       // the server (dext process) that owns the object
 };
 
+// OSObject's two message methods (OSObject.iig: `KERNEL = 0`; IOService implements them).
+// Their ids are Apple's published constants; the invocation structs are what generated stubs and
+// `_Dispatch` cases exchange, as for every other message method.
+#define OSObject_SetDispatchQueue_ID 0xe608ae8273dae1bcULL
+#define OSObject_CopyDispatchQueue_ID 0x95115b48fd29f7c9ULL
+struct OSObject_SetDispatchQueue_Invocation {
+    const char* a0;
+    IODispatchQueue* a1;
+};
+struct OSObject_CopyDispatchQueue_Invocation {
+    const char* a0;
+    IODispatchQueue** a1;
+};
+
 class OSObject : public OSMetaClassBase {
 public:
     using super = OSMetaClassBase;
 
     virtual bool init();
     virtual void free();
+
+    // Binds a queue to `name` for this object: methods declared QUEUENAME(name) run on it, and
+    // kIOServiceDefaultQueueName replaces the default queue. The object retains the queue.
+    kern_return_t SetDispatchQueue(const IODispatchQueueName name, IODispatchQueue* queue, OSDispatchMethod supermethod = NULL);
+    // The queue bound to `name` (kIOServiceDefaultQueueName for the default one), retained for
+    // the caller; NULL and kIOReturnNotFound when none is.
+    kern_return_t CopyDispatchQueue(const IODispatchQueueName name, IODispatchQueue** queue, OSDispatchMethod supermethod = NULL);
 
     virtual kern_return_t Dispatch(const IORPC rpc) override;
     static kern_return_t _Dispatch(OSObject* self, const IORPC rpc);
@@ -112,6 +133,13 @@ protected:
 
 typedef OSObject* OSObjectPtr;
 
+// A method declared QUEUENAME(queue) in a class's .iig: the message that calls it, by id, and
+// the queue name it runs on (Apple's iig keeps the same in the class description).
+struct OSMethodQueueName {
+    uint64_t msgid;
+    const char* queue;
+};
+
 // Class identity, one per class, registered by the code dextlab-iig generates.
 class OSMetaClass {
 public:
@@ -120,11 +148,23 @@ public:
     const char* getSuperClassName() const { return m_super_name; }
     bool isAbstract() const { return m_factory == nullptr; }
     OSObject* alloc() const { return m_factory ? m_factory() : nullptr; }
+    // The QUEUENAME of the method `msgid` as this class declares it, or NULL (superclasses
+    // are not searched here).
+    const char* getMethodQueueName(uint64_t msgid) const
+    {
+        for (const OSMethodQueueName* q = m_queues; q && q->queue; ++q) {
+            if (q->msgid == msgid)
+                return q->queue;
+        }
+        return nullptr;
+    }
 
-    OSMetaClass(const char* name, const char* super_name, OSObject* (*factory)())
+    // `queues` ends with an entry whose queue is NULL.
+    OSMetaClass(const char* name, const char* super_name, OSObject* (*factory)(), const OSMethodQueueName* queues = nullptr)
         : m_name(name)
         , m_super_name(super_name)
         , m_factory(factory)
+        , m_queues(queues)
     {
     }
 
@@ -132,6 +172,7 @@ private:
     const char* m_name;
     const char* m_super_name;
     OSObject* (*m_factory)();
+    const OSMethodQueueName* m_queues;
 };
 
 // Made once per class by generated code at load time; registers the class with the runtime.
