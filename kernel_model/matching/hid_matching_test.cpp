@@ -1,10 +1,13 @@
 // HID matching rules as rows of data (IOHIDFamily MatchPropertyTable, reference 4.3). The nubs
 // are registry entries carrying the properties a HID service publishes; no dext runs.
 #include "kernel_model/matching/matching.h"
+#include "kernel_model/matching/match_rows_test_support.h"
 
 #include <doctest/doctest.h>
 
 using namespace dextlab::kernel;
+using dextlab::kernel::test::check_rows;
+using dextlab::kernel::test::Row;
 
 namespace {
 
@@ -57,28 +60,6 @@ PropertyDict hid(PropertyDict keys, std::string provider = "IOHIDEventService")
     keys["IOProviderClass"] = Property::string(std::move(provider));
     keys["IOClass"] = Property::string("AppleUserHIDEventService");
     return keys;
-}
-
-struct Row {
-    char const* name;
-    PropertyDict personality;
-    bool matched;
-    int64_t score;          // when matched
-    char const* failed_key; // when not
-};
-
-void check_rows(std::vector<Row> const& rows, RegistryEntry const& nub)
-{
-    for (auto const& row : rows) {
-        std::string row_name = row.name;
-        CAPTURE(row_name);
-        auto result = match_personality(row.personality, nub);
-        CHECK(result.matched == row.matched);
-        if (row.matched)
-            CHECK(result.score == row.score);
-        else
-            CHECK(result.failed_key == row.failed_key);
-    }
 }
 
 } // namespace

@@ -1,11 +1,14 @@
 // Matching rules as rows of data (STYLE habit 8): each row is a personality, a nub and the
 // expected outcome. No dext runs.
 #include "kernel_model/matching/matching.h"
+#include "kernel_model/matching/match_rows_test_support.h"
 #include "kernel_model/usb_host/usb_objects.h"
 
 #include <doctest/doctest.h>
 
 using namespace dextlab::kernel;
+using dextlab::kernel::test::check_rows;
+using dextlab::kernel::test::Row;
 
 namespace {
 
@@ -40,28 +43,6 @@ UsbDeviceNub make_device(uint64_t device_class = 0, uint64_t sub = 0, uint64_t p
              { "bDeviceClass", device_class }, { "bDeviceSubClass", sub }, { "bDeviceProtocol", proto } })
         n.set_property(k, Property::number(v, 16));
     return n;
-}
-
-struct Row {
-    char const* name;
-    PropertyDict personality;
-    bool matched;
-    int64_t score;          // when matched
-    char const* failed_key; // when not
-};
-
-void check_rows(std::vector<Row> const& rows, RegistryEntry const& nub)
-{
-    for (auto const& row : rows) {
-        std::string row_name = row.name;
-        CAPTURE(row_name);
-        auto result = match_personality(row.personality, nub);
-        CHECK(result.matched == row.matched);
-        if (row.matched)
-            CHECK(result.score == row.score);
-        else
-            CHECK(result.failed_key == row.failed_key);
-    }
 }
 
 } // namespace
