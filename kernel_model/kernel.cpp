@@ -3,8 +3,11 @@
 #include "kernel_model/dispatch/dispatch_calls.h"
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
+#include "kernel_model/memory/memory_calls.h"
+#include "kernel_model/registry/user_resources.h"
 #include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/trace_points.h"
+#include "kernel_model/user_client/user_clients.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -16,14 +19,14 @@ namespace ids = ipc::ids;
 
 namespace {
 constexpr char const* kProcess = "kernel";
-constexpr uint64_t kMaxBufferCapacity = 64ull * 1024 * 1024;
 
 // The methods the kernel model knows by name, for traces.
 constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Stop", "IOService::RegisterService",
     "IOService::Terminate", "IOBufferMemoryDescriptor::Create", "IOUSBHostInterface::Open", "IOUSBHostInterface::Close",
     "IOUSBHostInterface::CopyPipe", "IOUSBHostInterface::CopyConfigurationDescriptor", "IOUSBHostPipe::AsyncIO",
     "IOUSBHostPipe::Abort", "IOUSBHostPipe::GetDescriptors", "IOUSBHostPipe::ClearStall",
-    "IOUSBHostPipe::CompleteAsyncIO", "IOTimerDispatchSource::TimerOccurred" };
+    "IOUSBHostPipe::CompleteAsyncIO", "IOTimerDispatchSource::TimerOccurred", "IOService::NewUserClient", "IOService::Create",
+    "IOUserClient::_ExternalMethod", "IOUserClient::AsyncCompletion", "IOUserClient::CopyClientMemoryForType" };
 } // namespace
 
 Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing)
@@ -36,6 +39,16 @@ Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher
     m_root.registered = true;
     m_usb = std::make_unique<UsbHostModel>(scheduler, trace, *this);
     m_dispatch = std::make_unique<DispatchCalls>(*this);
+    m_memory = std::make_unique<MemoryCalls>(*this);
+    m_user_clients = std::make_unique<UserClients>(*this);
+    // IOUserResources is always there (reference 3.1): dexts that drive no hardware match it
+    // with IOResourceMatch = IOKit.
+    auto& resources = m_objects.create<UserResourcesNub>();
+    resources.name = "IOUserResources";
+    resources.properties["IOKit"] = Property::string("IOKit");
+    attach(resources, m_root);
+    resources.registered = true;
+    m_user_resources = &resources;
 }
 
 Kernel::~Kernel()
@@ -48,6 +61,7 @@ Kernel::~Kernel()
     m_servers.clear();
     m_retired.clear();
     m_usb.reset();
+    m_user_clients.reset();
 }
 
 std::string Kernel::method_name(uint64_t msgid) const
@@ -70,7 +84,16 @@ ErrorOr<void> Kernel::install_dext(DextBundle bundle)
     for (auto const& personality : bundle.personalities)
         m_catalogue.add(CatalogueEntry { bundle.name, personality });
     auto tag = m_next_server_tag++;
+    bool wants_resources = std::any_of(bundle.personalities.begin(), bundle.personalities.end(), [](Personality const& p) {
+        auto it = p.properties.find("IOProviderClass");
+        return it != p.properties.end() && it->second.is_string() && it->second.as_string() == "IOUserResources";
+    });
     m_servers[bundle.name] = std::make_unique<UserServer>(*this, bundle, tag);
+    // New personalities are matched against what is registered already (IOCatalogue does so
+    // when drivers are added); for devices the lab plugs them later, so only IOUserResources
+    // needs it here.
+    if (wants_resources && m_user_resources->active)
+        match(*m_user_resources);
     return {};
 }
 
@@ -112,6 +135,12 @@ std::vector<UserServer const*> Kernel::servers() const
     return out;
 }
 
+void Kernel::terminate_resource_clients()
+{
+    for (auto* child : std::vector<RegistryEntry*>(m_user_resources->children))
+        terminate(*child);
+}
+
 bool Kernel::any_server_running() const
 {
     return std::any_of(m_servers.begin(), m_servers.end(), [](auto const& entry) { return entry.second->running(); })
@@ -147,10 +176,17 @@ void Kernel::attach(RegistryEntry& child, RegistryEntry& parent)
 void Kernel::publish_nub(RegistryEntry& nub, RegistryEntry& parent)
 {
     attach(nub, parent);
-    nub.registered = true;
     m_trace.emit(tp::registry_publish, kProcess, "registry", nub.name,
         { TraceField::dec("id", nub.id()), TraceField::text("class", nub.class_name()) });
-    match(nub);
+    register_entry(nub);
+}
+
+void Kernel::register_entry(RegistryEntry& entry)
+{
+    entry.registered = true;
+    if (m_registry_observer)
+        m_registry_observer(entry, RegistryEvent::Registered);
+    match(entry);
 }
 
 void Kernel::match(RegistryEntry& nub)
@@ -219,8 +255,7 @@ void Kernel::start_kernel_driver(RegistryEntry& nub, CatalogueEntry const& winne
     m_trace.emit(tp::kernel_driver_start, kProcess, "lifecycle", driver.name,
         { TraceField::text("personality", driver.personality), TraceField::text("dext", driver.bundle) });
     // Published like any started driver that calls registerService: others may match on it.
-    driver.registered = true;
-    match(driver);
+    register_entry(driver);
 }
 
 void Kernel::start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score)
@@ -255,6 +290,13 @@ void Kernel::start_service(RegistryEntry& nub, CatalogueEntry const& winner, int
             return;
         }
     }
+    if (instantiate(service))
+        deliver_start(service);
+}
+
+bool Kernel::instantiate(UserService& service)
+{
+    UserServer& server = *service.server;
     auto instantiate = ipc::Message::make(ipc::MessageKind::Instantiate, service.id());
     ipc::WireWriter(instantiate).str(service.user_class).str(server.name());
     auto reply = server.send(instantiate);
@@ -271,9 +313,34 @@ void Kernel::start_service(RegistryEntry& nub, CatalogueEntry const& winner, int
         { TraceField::text("class", service.user_class), TraceField::text("status", kr::ioreturn_name(static_cast<uint32_t>(status))) });
     if (status != kr::Success) {
         service_failed(service, why.empty() ? "init failed" : why);
-        return;
+        return false;
     }
-    deliver_start(service);
+    return true;
+}
+
+void Kernel::run_service_queues(UserServer& server, uint64_t owner, std::function<bool()> const& done)
+{
+    uint64_t tag = server.tag();
+    while (!done()) {
+        auto* s = server_by_tag(tag);
+        if (!s || !s->running())
+            return;
+        uint64_t next = 0;
+        for (auto const& [id, q] : s->queues()) {
+            if (q.owner == owner && q.pending > 0 && !q.running) {
+                next = id;
+                break;
+            }
+        }
+        if (!next)
+            return;
+        run_queue(tag, next);
+    }
+}
+
+BufferDescriptor* Kernel::new_buffer(UserServer& server, uint64_t capacity, uint64_t direction)
+{
+    return m_memory->create_buffer(server, capacity, direction);
 }
 
 void Kernel::deliver_start(UserService& service)
@@ -307,6 +374,8 @@ void Kernel::terminate(RegistryEntry& entry)
     if (!entry.active)
         return;
     entry.active = false;
+    if (entry.registered && m_registry_observer)
+        m_registry_observer(entry, RegistryEvent::Terminated);
     // Busy while its clients terminate (ioreg's busy count): a client finishing synchronously
     // must not finalize this entry under our feet.
     ++entry.busy;
@@ -433,17 +502,7 @@ void Kernel::maybe_exit_server(UserServer& server)
 }
 
 // Buffers die with the process that asked for them.
-void Kernel::destroy_buffers_of(UserServer& server)
-{
-    uint64_t tag = server.tag();
-    for (uint64_t id : m_objects.ids_where([tag](KernelObject const& o) {
-             auto const* b = dynamic_cast<BufferDescriptor const*>(&o);
-             return b && b->server_tag == tag;
-         })) {
-        server.unshare_region(id);
-        m_objects.destroy(id);
-    }
-}
+void Kernel::destroy_buffers_of(UserServer& server) { m_memory->server_gone(server); }
 
 // ---- crashes: a dead dext process takes only its own services with it ----
 
@@ -569,10 +628,14 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
         explicit InCall(int& d) : depth(d) { ++depth; }
         ~InCall() { --depth; }
     } in_call(m_dext_calls_in_progress);
+    if (auto reply = m_memory->handle(server, message))
+        return std::move(reply).value();
     ipc::WireReader reader(message);
     switch (message.kind()) {
     case ipc::MessageKind::Call:
         if (auto reply = m_dispatch->handle(server, message))
+            return std::move(reply).value();
+        if (auto reply = m_user_clients->handle(server, message))
             return std::move(reply).value();
         return handle_call(server, message);
     case ipc::MessageKind::QueueWork: {
@@ -616,31 +679,7 @@ ipc::Message Kernel::handle_call(UserServer& server, ipc::Message const& message
     ipc::WireReader args(message);
     uint64_t msgid = message.header.msgid;
     ipc::Message reply = ipc::make_reply(kr::Unsupported);
-    if (message.header.target == 0 && msgid == ids::IOBufferMemoryDescriptor_Create) {
-        auto options = args.u64();
-        auto capacity = args.u64();
-        auto alignment = args.u64();
-        if (!options || !capacity || !alignment) {
-            reply = ipc::make_reply(kr::BadArgument);
-        } else if (capacity.value() > kMaxBufferCapacity) {
-            reply = ipc::make_reply(kr::NoMemory);
-        } else {
-            auto& buffer = m_objects.create<BufferDescriptor>();
-            auto region = ipc::SharedRegion::create(buffer.id(), capacity.value(), "dextlab-buffer");
-            if (!region) {
-                m_objects.destroy(buffer.id());
-                reply = ipc::make_reply(kr::NoMemory);
-            } else {
-                buffer.region = region.value();
-                buffer.capacity = capacity.value();
-                buffer.direction = options.value();
-                buffer.server_tag = server.tag();
-                server.share_region(buffer.region);
-                reply = ipc::make_reply(kr::Success);
-                ipc::WireWriter(reply).object(buffer.id(), buffer.class_chain_text()).u64(buffer.id());
-            }
-        }
-    } else if (auto* object = m_objects.find(message.header.target)) {
+    if (auto* object = m_objects.find(message.header.target)) {
         if (auto* service = dynamic_cast<UserService*>(object)) {
             reply = handle_service_call(server, *service, message);
         } else if (!m_usb->handle_call(server.tag(), 0, *object, msgid, args, reply)) {
@@ -679,10 +718,8 @@ ipc::Message Kernel::handle_service_call(UserServer& server, UserService& servic
         if (service.state == ServiceState::Started && !service.registered) {
             uint64_t id = service.id();
             m_scheduler.schedule_after(0, [this, id] {
-                if (auto* s = m_objects.find_as<UserService>(id); s && s->active && !s->registered) {
-                    s->registered = true;
-                    match(*s);
-                }
+                if (auto* s = m_objects.find_as<UserService>(id); s && s->active && !s->registered)
+                    register_entry(*s);
             });
         }
         return ipc::make_reply(kr::Success);
@@ -704,6 +741,8 @@ ipc::Message Kernel::handle_service_call(UserServer& server, UserService& servic
 
 void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
 {
+    if (m_user_clients->invoke_done(server, message))
+        return;
     auto* service = m_objects.find_as<UserService>(message.header.target);
     if (!service || service->server != &server)
         return;
@@ -725,10 +764,8 @@ void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
                 clients_gone(*service); // terminated while starting: stop it now that Start is done
             return;
         }
-        if (service->register_requested && !service->registered) {
-            service->registered = true;
-            match(*service);
-        }
+        if (service->register_requested && !service->registered)
+            register_entry(*service);
     } else if (message.header.msgid == ids::IOService_Stop) {
         trace_service(tp::service_stopped, *service, { TraceField::text("status", kr::ioreturn_name(code)) });
         service->stop_returned = true;
@@ -738,16 +775,15 @@ void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
 
 void Kernel::handle_release_proxy(UserServer& server, uint64_t id)
 {
-    if (auto* buffer = m_objects.find_as<BufferDescriptor>(id); buffer && buffer->server_tag == server.tag()) {
-        server.unshare_region(id);
-        m_objects.destroy(id);
-    }
+    // Memory proxies went to kernel_model/memory before this.
+    (void)m_user_clients->release_proxy(server, id);
 }
 
 // ---- USB completions ----
 
 void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
 {
+    m_memory->transfer_finished(transfer); // IN bytes land in the buffer before the dext hears of them
     uint64_t tag = transfer.server_tag;
     uint64_t action = transfer.action_id;
     uint64_t actual = transfer.transfer.actual;
@@ -770,11 +806,9 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
         deliver();
 }
 
-BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag)
-{
-    auto* buffer = m_objects.find_as<BufferDescriptor>(id);
-    return buffer && buffer->server_tag == server_tag ? buffer : nullptr;
-}
+uint32_t Kernel::prepare_transfer_memory(PendingTransfer& transfer) { return m_memory->prepare_transfer(transfer); }
+
+BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag) { return m_memory->buffer(id, server_tag); }
 
 // ---- installing, replacing and removing dexts (the system-extension lifecycle) ----
 

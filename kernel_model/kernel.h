@@ -14,6 +14,7 @@
 #include "sim/core/scheduler.h"
 #include "sim/core/trace.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -22,6 +23,15 @@
 namespace dextlab::kernel {
 
 class DispatchCalls; // kernel_model/dispatch: dext queues, timers and data queues
+class UserClients;   // kernel_model/user_client: IOService::Create, IOServiceOpen and connections
+class MemoryCalls;   // kernel_model/memory: buffers, sub-descriptors, mappings, transfer memory
+
+// What the registry tells those watching it (an app's matching notifications).
+enum class RegistryEvent : uint8_t {
+    Registered, // registerService: the entry can be found and matched
+    Terminated, // terminate: the entry is going away
+};
+using RegistryObserver = std::function<void(RegistryEntry const&, RegistryEvent)>;
 
 // Virtual-time costs of the kernel's own work. They make timelines readable and are part of
 // the model: changing one changes every trace.
@@ -52,9 +62,13 @@ public:
     bool is_plugged(std::string const& id) const { return m_usb->is_plugged(id); }
     std::vector<std::string> plugged_devices() const { return m_usb->plugged(); }
     bool any_server_running() const;
+    // Terminates the drivers attached to IOUserResources (clients first), as shutdown does.
+    void terminate_resource_clients();
 
     // Read-only views for the lab (expectations, ioreg, the GUI).
     RegistryEntry const& registry() const { return m_root; }
+    // A registry entry by its id (registry entry id / io_registry_entry_t), or nullptr.
+    RegistryEntry const* find_entry(uint64_t id) const { return m_objects.find_as<RegistryEntry>(id); }
     std::vector<UserService const*> services() const;
     UserServer const* server_for_bundle(std::string const& bundle_name) const;
     std::vector<UserServer const*> servers() const;
@@ -72,6 +86,13 @@ public:
     // A server's dext side died: its services terminate, its providers rematch after a backoff.
     void server_died(UserServer& server);
 
+    // The app side of user clients (the lab's AppPort uses it).
+    UserClients& user_clients() { return *m_user_clients; }
+    // One observer of registrations and terminations (the lab's AppPort, for notifications).
+    void set_registry_observer(RegistryObserver observer) { m_registry_observer = std::move(observer); }
+    // IOResources' dext-side twin: the nub virtual dexts match (IOProviderClass IOUserResources).
+    RegistryEntry const& user_resources() const { return *m_user_resources; }
+
     // Messages from a dext (UserServer forwards them here).
     ipc::Message handle_from_dext(UserServer& server, ipc::Message const& message);
     Scheduler& scheduler() { return m_scheduler; }
@@ -81,13 +102,26 @@ public:
     void publish_nub(RegistryEntry& nub, RegistryEntry& parent) override;
     void terminate_nub(RegistryEntry& nub) override;
     void transfer_finished(PendingTransfer const& transfer, uint32_t status) override;
-    BufferDescriptor* buffer_for(uint64_t id, uint64_t server_tag) override;
+    uint32_t prepare_transfer_memory(PendingTransfer& transfer) override;
+    // A buffer of `server_tag`'s dext by id (the data-queue observer, user clients).
+    BufferDescriptor* buffer_for(uint64_t id, uint64_t server_tag);
     ObjectTable& objects() override { return m_objects; }
     RegistryEntry& root() override { return m_root; }
 
 private:
     void attach(RegistryEntry& child, RegistryEntry& parent);
+    // Marks an entry registered (registerService), tells the observer, and matches it.
+    void register_entry(RegistryEntry& entry);
     void match(RegistryEntry& nub);
+    // Sends Instantiate for a new service; false (and the service released) if the dext refused.
+    bool instantiate(UserService& service);
+    // Runs the queues of `server` that belong to the object `owner` right now, item by item,
+    // until `done` holds or they are empty: a service created inside a dext's call starts while
+    // its creator waits.
+    void run_service_queues(UserServer& server, uint64_t owner, std::function<bool()> const& done);
+    // A kernel buffer shared with `server` (IOBufferMemoryDescriptor's memory); nullptr if it
+    // cannot be made.
+    BufferDescriptor* new_buffer(UserServer& server, uint64_t capacity, uint64_t direction);
     void start_service(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
     void start_kernel_driver(RegistryEntry& nub, CatalogueEntry const& winner, int64_t score);
     // kernel_model/entitlements/kernel_gate.cpp: the check before a start, traced (entitlement_refused);
@@ -128,11 +162,17 @@ private:
     std::vector<std::unique_ptr<UserServer>> m_retired;           // replaced or uninstalled, still stopping
     std::unique_ptr<UsbHostModel> m_usb;
     std::unique_ptr<DispatchCalls> m_dispatch;
+    std::unique_ptr<UserClients> m_user_clients;
+    std::unique_ptr<MemoryCalls> m_memory;
+    RegistryObserver m_registry_observer;
+    RegistryEntry* m_user_resources { nullptr };
     uint64_t m_next_server_tag { 1 };
     int m_dext_calls_in_progress { 0 }; // > 0 while a dext waits for the kernel's reply
 
     friend class UserServer;
     friend class DispatchCalls;
+    friend class UserClients;
+    friend class MemoryCalls;
 };
 
 } // namespace dextlab::kernel

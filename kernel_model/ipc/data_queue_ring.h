@@ -140,9 +140,11 @@ private:
 
     uint8_t* m_memory;
     uint32_t m_capacity;
-    // Set by reserve() for commit(): where the new tail goes and whether a wrap marker is due.
+    // Set by reserve() for commit(): where the new tail goes, whether a wrap marker is due, and
+    // the head seen then (an empty ring is told about the entry without looking again).
     uint32_t m_new_tail { 0 };
     uint32_t m_old_tail { 0 };
+    uint32_t m_head_at_reserve { 0 };
     bool m_wrapped { false };
 };
 

@@ -26,6 +26,10 @@ std::string ioreturn_name(uint32_t value)
     case Overrun: return "kIOReturnOverrun";
     case Aborted: return "kIOReturnAborted";
     case NotFound: return "kIOReturnNotFound";
+    case VMError: return "kIOReturnVMError";
+    case NotResponding: return "kIOReturnNotResponding";
+    case NotAttached: return "kIOReturnNotAttached";
+    case NoSpace: return "kIOReturnNoSpace";
     case UsbPipeStalled: return "kUSBHostReturnPipeStalled";
     }
     char buffer[16];

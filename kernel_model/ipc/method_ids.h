@@ -52,6 +52,17 @@ inline constexpr KnownMethodId kKnownMethodIds[] = {
     { "IODispatchSource::SetEnable", 0xbbc036b4c2a26c45ULL },
     { "IOUserClient::AsyncCompletion", 0xdbc5b2e5d2b446f4ULL },
     { "IOUserClient::KernelCompletion", 0xf609f134c9046444ULL },
+    // [SDK] DriverKit.framework IOUserClient.h (generated)
+    { "IOUserClient::CopyClientMemoryForType", 0x8399bdb3d0b4f474ULL },
+    { "IOUserClient::_ExternalMethod", 0xcfe0c99e739d92f9ULL },
+    // [RE] iig output for IOMemoryDescriptor.iig, IOBufferMemoryDescriptor.iig, IOMemoryMap.iig
+    { "IOMemoryDescriptor::_CopyState", 0xa2c0861d4118ce5eULL },
+    { "IOMemoryDescriptor::CreateMapping", 0xc5e69b0414ff6ee5ULL },
+    { "IOMemoryDescriptor::CreateSubMemoryDescriptor", 0xb085b5ee60ac732fULL },
+    { "IOMemoryDescriptor::CreateWithMemoryDescriptors", 0xba1530c996c4febcULL },
+    { "IOBufferMemoryDescriptor::Create", 0xb78de684e17d5a4bULL },
+    { "IOBufferMemoryDescriptor::SetLength", 0xc115230c191a6a9aULL },
+    { "IOMemoryMap::_CopyState", 0xfc92b3d7f2d48ec7ULL },
     { "IOUSBHostDevice::CompleteAsyncDeviceRequest", 0xc489759689d7d751ULL },
     { "IOUSBHostPipe::CompleteAsyncIO", 0xc320a3eea932c04aULL },
     { "IOUSBHostPipe::AsyncIO", 0xe566bead3d13d7e0ULL },
@@ -75,8 +86,16 @@ inline constexpr uint64_t IOService_Start = method_id("IOService::Start");
 inline constexpr uint64_t IOService_Stop = method_id("IOService::Stop");
 inline constexpr uint64_t IOService_RegisterService = method_id("IOService::RegisterService");
 inline constexpr uint64_t IOService_Terminate = method_id("IOService::Terminate");
+inline constexpr uint64_t IOService_Create = method_id("IOService::Create");
+inline constexpr uint64_t IOService_NewUserClient = method_id("IOService::NewUserClient");
+inline constexpr uint64_t IOUserClient_ExternalMethod = method_id("IOUserClient::_ExternalMethod");
+inline constexpr uint64_t IOUserClient_AsyncCompletion = method_id("IOUserClient::AsyncCompletion");
+inline constexpr uint64_t IOUserClient_CopyClientMemoryForType = method_id("IOUserClient::CopyClientMemoryForType");
 inline constexpr uint64_t IOBufferMemoryDescriptor_Create = method_id("IOBufferMemoryDescriptor::Create");
 inline constexpr uint64_t IOBufferMemoryDescriptor_SetLength = method_id("IOBufferMemoryDescriptor::SetLength");
+inline constexpr uint64_t IOMemoryDescriptor_CopyState = method_id("IOMemoryDescriptor::_CopyState");
+inline constexpr uint64_t IOMemoryDescriptor_CreateMapping = method_id("IOMemoryDescriptor::CreateMapping");
+inline constexpr uint64_t IOMemoryDescriptor_CreateSubMemoryDescriptor = method_id("IOMemoryDescriptor::CreateSubMemoryDescriptor");
 inline constexpr uint64_t IOUSBHostInterface_Open = method_id("IOUSBHostInterface::Open");
 inline constexpr uint64_t IOUSBHostInterface_Close = method_id("IOUSBHostInterface::Close");
 inline constexpr uint64_t IOUSBHostInterface_CopyPipe = method_id("IOUSBHostInterface::CopyPipe");

@@ -24,6 +24,9 @@ class UserService final : public RegistryEntry {
 public:
     std::vector<std::string> class_chain() const override
     {
+        // A user client's kernel class (IOUserUserClient) is an IOUserClient.
+        if (ioclass == "IOUserUserClient")
+            return { ioclass, "IOUserClient", "IOService", "IORegistryEntry", "OSObject" };
         return { ioclass, "IOService", "IORegistryEntry", "OSObject" };
     }
     std::string ioclass { "IOUserService" }; // the personality's IOClass

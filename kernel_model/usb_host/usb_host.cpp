@@ -378,12 +378,7 @@ void UsbHostModel::transfer_completed(UsbDeviceNub& nub, usb::Transfer& transfer
                 list.erase(it);
                 if (transfer.status == TransferStatus::Stall)
                     pipe->halted = true;
-                // Copy IN data into the dext's buffer: the shared region it maps.
-                if (transfer.is_in() && transfer.actual > 0) {
-                    if (auto* buffer = m_delegate.buffer_for(done->buffer_id, done->server_tag))
-                        std::memcpy(buffer->region->data(), transfer.buffer.data(),
-                            std::min<uint64_t>(transfer.actual, buffer->capacity));
-                }
+                // IN bytes reach the dext's buffer in transfer_finished (the kernel's memory model).
                 emit_transfer_end(nub, transfer);
                 m_delegate.transfer_finished(*done, to_ioreturn(transfer.status));
                 return;
@@ -503,12 +498,11 @@ uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::
         return kr::NotOpen;
     if (pipe.halted)
         return kr::UsbPipeStalled;
-    auto* buffer = m_delegate.buffer_for(buffer_ref.value().id, server_tag);
-    if (!buffer || length.value() > buffer->capacity)
-        return kr::BadArgument;
     uint8_t type = pipe.endpoint.bmAttributes & 0x3;
     // Interrupt endpoints take no timeout ([DOC] IOUSBHostPipe::AsyncIO).
     if (type == 3 && timeout.value() != 0)
+        return kr::BadArgument;
+    if (length.value() > UINT32_MAX)
         return kr::BadArgument;
 
     auto pending = std::make_unique<PendingTransfer>();
@@ -517,14 +511,14 @@ uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::
     pending->action_id = action.value().id;
     pending->pipe = &pipe;
     auto& t = pending->transfer;
-    t.id = ++m_next_transfer_id;
+    t.id = m_next_transfer_id + 1; // taken only if the memory is accepted
     t.endpoint = pipe.endpoint.bEndpointAddress;
     t.type = static_cast<usb::EndpointType>(type);
     t.length = static_cast<uint32_t>(length.value());
-    if (t.is_in())
-        t.buffer.assign(t.length, 0);
-    else
-        t.buffer.assign(buffer->region->data(), buffer->region->data() + t.length);
+    // Checked last: once it succeeds the device owns the memory, until transfer_finished.
+    if (uint32_t status = m_delegate.prepare_transfer_memory(*pending); status != kr::Success)
+        return status;
+    ++m_next_transfer_id;
     m_trace.emit(tp::usb_transfer_submit, kProcess, "usb ep " + hex(t.endpoint, 2), in.device->device_id,
         { TraceField::hex("ep", t.endpoint), TraceField::dec("length", t.length) }, TracePhase::AsyncBegin, t.id);
     usb::Transfer& ref = t;

@@ -25,8 +25,10 @@ public:
     virtual void terminate_nub(RegistryEntry& nub) = 0;
     // A dext's transfer finished: deliver the completion to its OSAction.
     virtual void transfer_finished(PendingTransfer const& transfer, uint32_t status) = 0;
-    // A buffer by id, with the calling server's tag checked.
-    virtual BufferDescriptor* buffer_for(uint64_t id, uint64_t server_tag) = 0;
+    // The memory of a dext's transfer (`transfer.buffer_id`): checked against the endpoint and
+    // the length, an OUT transfer's bytes filled, and handed to the device until
+    // transfer_finished. A refusal is the kIOReturn* AsyncIO returns.
+    virtual uint32_t prepare_transfer_memory(PendingTransfer& transfer) = 0;
     virtual ObjectTable& objects() = 0;
     virtual RegistryEntry& root() = 0;
 };

@@ -4,7 +4,7 @@
 
 #include "devices/usb/descriptors.h"
 #include "devices/usb/usb_device.h"
-#include "kernel_model/ipc/shared_memory.h"
+#include "kernel_model/memory/memory_objects.h" // BufferDescriptor: what a dext's transfers move
 #include "kernel_model/registry/registry.h"
 
 #include <functional>
@@ -65,19 +65,6 @@ public:
     usb::EndpointDescriptor endpoint {};
     std::vector<std::unique_ptr<PendingTransfer>> pending;
     bool halted { false };
-};
-
-// A buffer a dext asked for (IOBufferMemoryDescriptor::Create, IOUSBHostInterface::CreateIOBuffer).
-class BufferDescriptor final : public KernelObject {
-public:
-    std::vector<std::string> class_chain() const override
-    {
-        return { "IOBufferMemoryDescriptor", "IOMemoryDescriptor", "OSObject" };
-    }
-    std::shared_ptr<ipc::SharedRegion> region;
-    uint64_t capacity { 0 };
-    uint64_t direction { 0 };
-    uint64_t server_tag { 0 };
 };
 
 } // namespace dextlab::kernel

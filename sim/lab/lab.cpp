@@ -76,6 +76,8 @@ void Lab::shut_down(Duration limit)
         return;
     for (auto const& id : m_kernel->plugged_devices())
         (void)m_kernel->unplug_usb(id); // cannot fail: the id comes from the kernel's own list
+    // Drivers of no hardware stop as at system shutdown.
+    m_kernel->terminate_resource_clients();
     m_scheduler.run_until([this] { return !m_kernel->any_server_running(); }, m_scheduler.now() + limit);
 }
 

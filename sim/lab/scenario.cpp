@@ -10,6 +10,7 @@
 // [SECTION] Typed readers: a map entry's value as string, number, duration, bool, comparison
 // [SECTION] Maps: entries, duplicate keys, known keys
 // [SECTION] ScenarioParser: top level, dexts, steps
+// [SECTION] ScenarioParser: the app and its client steps
 // [SECTION] ScenarioParser: plug, unplug, ioreg, crash
 // [SECTION] ScenarioParser: expect
 // [SECTION] Loading: syntax errors, unterminated quotes, files
@@ -27,6 +28,7 @@
 #include <fstream>
 #include <limits>
 #include <optional>
+#include <set>
 #include <span>
 #include <sstream>
 #include <string_view>
@@ -455,9 +457,15 @@ ErrorOr<void> check_known(Source const& source, Field const& field, std::span<st
         + "; known " + noun + "s: " + join(known));
 }
 
-constexpr std::array<std::string_view, 7> k_top_level_keys { "name", "description", "seed", "isolate", "development", "dexts", "steps" };
-constexpr std::array<std::string_view, 9> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash", "activate", "approve",
-    "deactivate" };
+constexpr std::array<std::string_view, 8> k_top_level_keys { "name", "description", "seed", "isolate", "development", "dexts", "steps",
+    "app" };
+constexpr std::array<std::string_view, 10> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash", "activate", "approve",
+    "deactivate", "client" };
+constexpr std::array<std::string_view, 2> k_app_keys { "name", "entitlements" };
+constexpr std::array<std::string_view, 4> k_client_ops { "open", "call", "map", "close" };
+constexpr std::array<std::string_view, 18> k_client_keys { "open", "call", "map", "close", "as", "type", "selector", "scalars",
+    "struct", "struct-pattern", "scalar-outputs", "struct-output", "async", "status", "expect-scalars", "expect-struct", "expect-bytes",
+    "offset" };
 constexpr std::array<std::string_view, 2> k_activate_keys { "dext", "approval" };
 constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
 constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
@@ -509,6 +517,10 @@ private:
     ErrorOr<ActivateStep> parse_activate(Field const& verb);
     ErrorOr<ExpectStep> parse_expect(Field const& verb);
     ErrorOr<void> parse_expect_field(Field const&, ExpectStep&);
+    ErrorOr<void> parse_app(Field const&);
+    ErrorOr<ClientStep> parse_client(Field const& verb);
+    ErrorOr<std::vector<uint64_t>> read_numbers(Field const& field, std::string const& needs);
+    ErrorOr<std::vector<uint8_t>> read_bytes(Field const& field);
     ErrorOr<void> check_expect(Field const& verb, std::vector<Field> const& fields);
 
     Error error(SourceLocation const& at, std::string const& message) const { return m_source.error(at, message); }
@@ -519,6 +531,7 @@ private:
     // last unplugged, so that plug/unplug mistakes are caught before anything runs.
     std::map<std::string, SourceLocation> m_plugged;
     std::map<std::string, SourceLocation> m_unplugged;
+    std::set<std::string> m_connections; // client connections opened so far (`as` names)
 };
 
 ErrorOr<Scenario> ScenarioParser::parse(std::vector<YAML::Node> const& documents)
@@ -562,6 +575,8 @@ ErrorOr<void> ScenarioParser::parse_top_level_field(Field const& field)
         m_scenario.development = TRY(read_bool(m_source, field));
     } else if (field.key == "dexts") {
         TRY(parse_dexts(field));
+    } else if (field.key == "app") {
+        TRY(parse_app(field));
     } else {
         TRY(parse_steps(field));
     }
@@ -625,9 +640,164 @@ ErrorOr<Step> ScenarioParser::parse_step(YAML::Node const& item)
         step.action = ApproveStep { TRY(read_string(m_source, verb, "the name of an activated dext, like MyUserUSBInterfaceDriver")) };
     else if (verb.key == "deactivate")
         step.action = DeactivateStep { TRY(read_string(m_source, verb, "the name of an installed dext, like MyUserUSBInterfaceDriver")) };
+    else if (verb.key == "client")
+        step.action = TRY(parse_client(verb));
     else
         step.action = TRY(parse_expect(verb));
     return step;
+}
+
+// [SECTION] ScenarioParser: the app and its client steps
+
+ErrorOr<void> ScenarioParser::parse_app(Field const& field)
+{
+    if (!field.value.IsMap())
+        return error(value_location(m_source, field), "'app' needs a map like {name: SampleApp, entitlements: {…}}; got " + describe(field.value));
+    for (Field const& f : TRY(read_fields(m_source, field.value, "in app"))) {
+        TRY(check_known(m_source, f, k_app_keys, "key", " in app"));
+        if (f.key == "name") {
+            m_scenario.app.name = TRY(read_string(m_source, f, "the app's name for traces"));
+            continue;
+        }
+        if (!f.value.IsMap())
+            return error(value_location(m_source, f), "'entitlements' needs a map of entitlement names to true, a string or a list of strings");
+        for (Field const& e : TRY(read_fields(m_source, f.value, "in entitlements"))) {
+            if (e.value.IsSequence()) {
+                kernel::PropertyArray list;
+                for (YAML::Node const& item : e.value) {
+                    Field entry { e.key, m_source.where(item), item };
+                    list.push_back(kernel::Property::string(TRY(read_string(m_source, entry, "strings in its list, like bundle ids"))));
+                }
+                m_scenario.app.entitlements[e.key] = kernel::Property::array(std::move(list));
+                continue;
+            }
+            auto scalar = TRY(read_scalar(m_source, e, "true, false, a string or a list of strings"));
+            if (!scalar.was_quoted && (scalar.text == "true" || scalar.text == "false"))
+                m_scenario.app.entitlements[e.key] = kernel::Property::boolean(scalar.text == "true");
+            else
+                m_scenario.app.entitlements[e.key] = kernel::Property::string(scalar.text);
+        }
+    }
+    return {};
+}
+
+ErrorOr<std::vector<uint64_t>> ScenarioParser::read_numbers(Field const& field, std::string const& needs)
+{
+    if (!field.value.IsSequence())
+        return error(value_location(m_source, field), in_quotes(field.key) + " needs " + needs + "; got " + describe(field.value));
+    std::vector<uint64_t> numbers;
+    for (YAML::Node const& item : field.value) {
+        Field entry { field.key, m_source.where(item), item };
+        numbers.push_back(TRY(read_unsigned(m_source, entry, Radix::DecimalOrHex, "numbers in its list (decimal or 0x hex)")));
+    }
+    return numbers;
+}
+
+// A structure: text (its bytes, no terminator) or a list of byte values.
+ErrorOr<std::vector<uint8_t>> ScenarioParser::read_bytes(Field const& field)
+{
+    if (field.value.IsSequence()) {
+        std::vector<uint8_t> bytes;
+        for (uint64_t v : TRY(read_numbers(field, "a list of byte values"))) {
+            if (v > 0xff)
+                return error(value_location(m_source, field), in_quotes(field.key) + " holds " + std::to_string(v) + ", which is not a byte (0..255)");
+            bytes.push_back(static_cast<uint8_t>(v));
+        }
+        return bytes;
+    }
+    auto text = TRY(read_scalar(m_source, field, "text or a list of byte values"));
+    return std::vector<uint8_t>(text.text.begin(), text.text.end());
+}
+
+ErrorOr<ClientStep> ScenarioParser::parse_client(Field const& verb)
+{
+    if (!verb.value.IsMap())
+        return error(value_location(m_source, verb), "'client' needs a map like {open: MyDriver, as: c} or {call: c, selector: 0}; got "
+            + describe(verb.value));
+    ClientStep client;
+    auto fields = TRY(read_fields(m_source, verb.value, "in client step"));
+    Field const* op_field = nullptr;
+    for (Field const& field : fields) {
+        TRY(check_known(m_source, field, k_client_keys, "key", " in client step"));
+        if (std::find(k_client_ops.begin(), k_client_ops.end(), field.key) == k_client_ops.end())
+            continue;
+        if (op_field)
+            return error(field.key_at, "a client step does one thing, but this one has " + in_quotes(op_field->key) + " and "
+                + in_quotes(field.key) + "; split it into two steps");
+        op_field = &field;
+    }
+    if (!op_field)
+        return error(verb.key_at, "a client step needs one of open, call, map or close, like {call: c, selector: 0}");
+    std::string const& op = op_field->key;
+    client.op = op == "open" ? ClientStep::Op::Open : op == "call" ? ClientStep::Op::Call : op == "map" ? ClientStep::Op::Map : ClientStep::Op::Close;
+    if (client.op == ClientStep::Op::Open) {
+        client.service = TRY(read_string(m_source, *op_field, "the registry name of the service to open, like UserClientSampleDriver"));
+    } else {
+        client.connection = TRY(read_string(m_source, *op_field, "a connection opened earlier with {open: …, as: name}"));
+        if (!m_connections.contains(client.connection))
+            return error(m_source.where(op_field->value), "no connection named " + in_quotes(client.connection)
+                + " was opened before this step; open it first with {open: Service, as: " + client.connection + "}");
+    }
+    // Which keys go with which operation.
+    auto allowed = [&](std::string const& key) {
+        if (key == op || key == "status")
+            return true;
+        switch (client.op) {
+        case ClientStep::Op::Open: return key == "as" || key == "type";
+        case ClientStep::Op::Map: return key == "type" || key == "expect-bytes" || key == "offset";
+        case ClientStep::Op::Close: return false;
+        case ClientStep::Op::Call: return key != "as" && key != "type" && key != "expect-bytes";
+        }
+        return false;
+    };
+    for (Field const& field : fields) {
+        if (!allowed(field.key))
+            return error(field.key_at, in_quotes(field.key) + " does not go with " + in_quotes(op) + " in a client step");
+        if (field.key == op)
+            continue;
+        if (field.key == "as") {
+            client.connection = TRY(read_string(m_source, field, "a name for the connection, used by later client steps"));
+        } else if (field.key == "type") {
+            client.type = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a number"));
+        } else if (field.key == "selector") {
+            client.selector = static_cast<uint32_t>(TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a selector number")));
+        } else if (field.key == "scalars") {
+            client.scalars = TRY(read_numbers(field, "a list of scalar inputs, like [2, 3]"));
+            if (client.scalars.size() > 16)
+                return error(field.key_at, "at most 16 scalars travel to a user client; this list has " + std::to_string(client.scalars.size()));
+        } else if (field.key == "struct") {
+            client.structure = TRY(read_bytes(field));
+        } else if (field.key == "struct-pattern") {
+            uint64_t n = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a byte count"));
+            if (n > (1u << 24))
+                return error(field.key_at, "struct-pattern is limited to 16 MiB");
+            client.structure.resize(n);
+            for (uint64_t i = 0; i < n; ++i)
+                client.structure[i] = static_cast<uint8_t>(i & 0xff);
+        } else if (field.key == "scalar-outputs") {
+            client.scalar_outputs = static_cast<uint32_t>(TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a count (0..16)")));
+        } else if (field.key == "struct-output") {
+            client.structure_output = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a byte count"));
+        } else if (field.key == "async") {
+            client.async = TRY(read_bool(m_source, field));
+        } else if (field.key == "status") {
+            client.status = TRY(read_string(m_source, field, "an IOReturn name, like kIOReturnBadArgument"));
+        } else if (field.key == "expect-scalars") {
+            client.expect_scalars = TRY(read_numbers(field, "a list of the scalars expected back"));
+        } else if (field.key == "expect-struct") {
+            client.expect_struct = TRY(read_bytes(field));
+        } else if (field.key == "expect-bytes") {
+            client.expect_bytes = TRY(read_bytes(field));
+        } else if (field.key == "offset") {
+            client.offset = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a byte offset"));
+        }
+    }
+    if (client.op == ClientStep::Op::Open) {
+        if (client.connection.empty())
+            return error(verb.key_at, "an open step needs 'as', the name later steps use for the connection, like {open: " + client.service + ", as: c}");
+        m_connections.insert(client.connection);
+    }
+    return client;
 }
 
 // [SECTION] ScenarioParser: plug, unplug, ioreg, crash

@@ -3,6 +3,7 @@
 // (unknown keys are errors, hex must be written 0x…, durations carry units) and every error
 // names file:line:col. The schema is documented in docs/scenarios.md.
 
+#include "kernel_model/registry/property.h"
 #include "sim/core/error.h"
 #include "sim/core/time.h"
 
@@ -99,9 +100,44 @@ struct DeactivateStep {
     std::string dext;
 };
 
+// client: what an app does through IOKit (docs/scenarios.md "Client steps"):
+//   {open: UserClientSampleDriver, type: 0, as: c}      IOServiceOpen on the service of that name
+//   {call: c, selector: 0, scalars: [2, 3], expect-scalars: [5]}
+//   {call: c, selector: 1, struct: "hello", expect-struct: "olleh"}   (struct-pattern: N for N bytes i&0xff)
+//   {call: c, selector: 3, scalars: [3, 1000], async: true}          completions arrive as client_async
+//   {map: c, type: 0, expect-bytes: [7, 8, 9], offset: 0}            IOConnectMapMemory64
+//   {close: c}
+// Every client step expects `status` (an IOReturn name; default kIOReturnSuccess).
+struct ClientStep {
+    enum class Op : uint8_t { Open, Call, Map, Close };
+    Op op { Op::Open };
+    std::string connection; // open: the name given with `as`; else the connection used
+    std::string service;    // open: the registry name (IOServiceNameMatching)
+    uint64_t type { 0 };    // open: the user-client type; map: the memory type
+    uint32_t selector { 0 };
+    std::vector<uint64_t> scalars;
+    std::vector<uint8_t> structure;
+    std::optional<uint32_t> scalar_outputs;   // room for scalars (default: expect-scalars' length)
+    std::optional<uint64_t> structure_output; // room for a structure (default: expect-struct's length)
+    bool async { false };
+    std::string status { "kIOReturnSuccess" };
+    std::optional<std::vector<uint64_t>> expect_scalars;
+    std::optional<std::vector<uint8_t>> expect_struct;
+    std::optional<std::vector<uint8_t>> expect_bytes; // map: bytes at `offset` of the mapping
+    uint64_t offset { 0 };
+};
+
 struct Step {
     SourceLocation where; // of the step's verb
-    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep, ActivateStep, ApproveStep, DeactivateStep> action;
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep, ActivateStep, ApproveStep, DeactivateStep, ClientStep> action;
+};
+
+// app: {name: SampleApp, entitlements: {com.apple.developer.driverkit.userclient-access: [org.example.Driver]}}
+// The app `client` steps act as: its name in traces and the entitlements its code signature
+// would carry (booleans, strings and lists of strings).
+struct AppSpec {
+    std::string name { "app" };
+    kernel::PropertyDict entitlements;
 };
 
 struct Scenario {
@@ -115,6 +151,7 @@ struct Scenario {
     std::vector<std::string> dexts; // bundle names, e.g. MyUserUSBInterfaceDriver
     std::map<std::string, SourceLocation> dext_locations;
     std::vector<Step> steps;
+    AppSpec app;
 };
 
 // Parses a scenario file. Errors read "file:line:col: message" and suggest the fix.

@@ -1,6 +1,7 @@
 #include "scenario_runner.h"
 
 #include "kernel_model/trace_points.h"
+#include "sim/lab/client_steps.h"
 #include "sim/lab/ioreg.h"
 #include "sim/lab/lab.h"
 
@@ -194,107 +195,154 @@ std::string ScenarioResult::trace_text() const
     return text;
 }
 
+ScenarioSession::ScenarioSession(Scenario const& scenario, RunOptions const& options)
+    : m_scenario(scenario)
+    , m_options(options)
+{
+    m_result.file = scenario.file;
+    m_result.name = scenario.name;
+    m_result.seed = options.seed.value_or(scenario.seed);
+    LabOptions lab_options;
+    lab_options.seed = m_result.seed;
+    lab_options.dext_search_path = options.dext_search_path;
+    lab_options.isolate = options.isolate || scenario.isolate;
+    lab_options.development = options.development || scenario.development;
+    lab_options.watchdog_ms = options.watchdog_ms;
+    m_lab = std::make_unique<Lab>(lab_options);
+    m_lab->trace().subscribe([this](TraceRecord const& r) {
+        m_result.records.push_back(r);
+        if (m_options.print && shown_at(m_options.verbosity, r))
+            m_options.print(r.to_line());
+    });
+    for (auto const& name : scenario.dexts) {
+        auto loaded = m_lab->load_dext(name);
+        if (!loaded) {
+            auto it = scenario.dext_locations.find(name);
+            fail(it != scenario.dext_locations.end() ? it->second : SourceLocation { scenario.file, 1, 1 },
+                "dext '" + name + "': " + loaded.error().message);
+        }
+    }
+    // A dext that cannot load, or a step that cannot be performed, ends the scenario; a failed
+    // expectation is reported and the scenario goes on, so later expectations report too.
+    m_aborted = !m_result.failures.empty();
+}
+
+ScenarioSession::~ScenarioSession()
+{
+    m_client.reset();
+    m_lab.reset();
+}
+
+void ScenarioSession::fail(SourceLocation const& where, std::string const& what)
+{
+    m_result.failures.push_back(where.to_string() + ": " + what);
+}
+
+void ScenarioSession::step_record(std::string text)
+{
+    m_lab->trace().emit(scenario_step, "scenario", "steps", "", { TraceField::text("step", std::move(text)) });
+}
+
+bool ScenarioSession::perform_next()
+{
+    if (m_aborted || m_next_step >= m_scenario.steps.size())
+        return false;
+    size_t i = m_next_step++;
+    perform(m_scenario.steps[i]);
+    if (m_options.after_step && !m_aborted)
+        m_options.after_step(*m_lab, i);
+    return !m_aborted && m_next_step < m_scenario.steps.size();
+}
+
+void ScenarioSession::perform(Step const& step)
+{
+    Lab& lab = *m_lab;
+    // A step that acts on the lab: recorded, performed; if it cannot be, the scenario ends.
+    auto perform_action = [&](std::string const& what, ErrorOr<void> outcome) {
+        if (!outcome) {
+            fail(step.where, what + ": " + outcome.error().message);
+            m_aborted = true;
+        }
+    };
+    if (auto const* plug = std::get_if<PlugStep>(&step.action)) {
+        step_record("plug " + plug->id + " (" + plug->model + ")");
+        usb::DeviceParams params;
+        params.numbers = plug->numbers;
+        params.durations = plug->durations;
+        params.strings = plug->strings;
+        perform_action("plug " + plug->id, lab.plug(plug->id, plug->model, params));
+    } else if (auto const* unplug = std::get_if<UnplugStep>(&step.action)) {
+        step_record("unplug " + unplug->id);
+        perform_action("unplug " + unplug->id, lab.unplug(unplug->id));
+    } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
+        step_record("run " + std::to_string(run->duration / 1000) + "us");
+        lab.run_for(run->duration);
+    } else if (auto const* activate = std::get_if<ActivateStep>(&step.action)) {
+        step_record("activate " + activate->dext + (activate->manual ? " (manual approval)" : ""));
+        perform_action("activate " + activate->dext,
+            lab.activate(activate->dext, activate->manual ? kernel::Approval::Manual : kernel::Approval::Automatic));
+    } else if (auto const* approve = std::get_if<ApproveStep>(&step.action)) {
+        step_record("approve " + approve->dext);
+        perform_action("approve", lab.approve(approve->dext));
+    } else if (auto const* deactivate = std::get_if<DeactivateStep>(&step.action)) {
+        step_record("deactivate " + deactivate->dext);
+        perform_action("deactivate", lab.deactivate(deactivate->dext));
+    } else if (auto const* crash = std::get_if<CrashStep>(&step.action)) {
+        step_record("crash " + crash->dext + " (" + crash->how + ")");
+        perform_action("crash", lab.crash(crash->dext, crash->how));
+    } else if (auto const* ioreg = std::get_if<IoregStep>(&step.action)) {
+        step_record("ioreg");
+        if (m_options.print && m_options.verbosity != Verbosity::Quiet)
+            m_options.print(format_ioreg(lab.kernel().registry(), IoregOptions { ioreg->properties, false }));
+    } else if (auto const* client_step = std::get_if<ClientStep>(&step.action)) {
+        step_record(ClientSession::describe(*client_step));
+        if (!m_client)
+            m_client = std::make_unique<ClientSession>(lab, m_scenario.app);
+        ++m_result.expectations;
+        std::string found = m_client->perform(*client_step);
+        if (!found.empty()) {
+            ++m_result.expectations_failed;
+            lab.trace().emit(expect_failed, "scenario", "steps", "",
+                { TraceField::text("expect", ClientSession::describe(*client_step)), TraceField::text("found", found) });
+            fail(step.where, found + " (at " + format_time(lab.now()) + ")");
+        }
+    } else if (auto const* expect = std::get_if<ExpectStep>(&step.action)) {
+        ++m_result.expectations;
+        std::string found = check(lab, *expect, m_result.records);
+        if (!found.empty() && expect->within) {
+            VirtualTime deadline = lab.now() + *expect->within;
+            lab.scheduler().run_until([&] { return check(lab, *expect, m_result.records).empty(); }, deadline);
+            found = check(lab, *expect, m_result.records);
+        }
+        if (found.empty()) {
+            lab.trace().emit(expect_passed, "scenario", "steps", "", { TraceField::text("expect", describe(*expect)) });
+        } else {
+            ++m_result.expectations_failed;
+            lab.trace().emit(expect_failed, "scenario", "steps", "",
+                { TraceField::text("expect", describe(*expect)), TraceField::text("found", found) });
+            fail(step.where, "expected " + describe(*expect) + "; " + found + " (at " + format_time(lab.now()) + ")");
+        }
+    }
+}
+
+ScenarioResult ScenarioSession::finish()
+{
+    m_result.end_time = m_lab->now();
+    if (m_options.at_end)
+        m_options.at_end(*m_lab);
+    m_client.reset(); // the app exits first: its connections close
+    // The Lab's destructor tears down servers and devices; their records are part of the run.
+    m_lab.reset();
+    m_result.passed = m_result.failures.empty();
+    return std::move(m_result);
+}
+
 ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options)
 {
-    ScenarioResult result;
-    result.file = scenario.file;
-    result.name = scenario.name;
-    result.seed = options.seed.value_or(scenario.seed);
-    {
-        LabOptions lab_options;
-        lab_options.seed = result.seed;
-        lab_options.dext_search_path = options.dext_search_path;
-        lab_options.isolate = options.isolate || scenario.isolate;
-        lab_options.development = options.development || scenario.development;
-        lab_options.watchdog_ms = options.watchdog_ms;
-        Lab lab(lab_options);
-        lab.trace().subscribe([&](TraceRecord const& r) {
-            result.records.push_back(r);
-            if (options.print && shown_at(options.verbosity, r))
-                options.print(r.to_line());
-        });
-        auto step_record = [&](std::string text) { lab.trace().emit(scenario_step, "scenario", "steps", "", { TraceField::text("step", std::move(text)) }); };
-        auto fail = [&](SourceLocation const& where, std::string const& what) {
-            result.failures.push_back(where.to_string() + ": " + what);
-        };
-
-        for (auto const& name : scenario.dexts) {
-            auto loaded = lab.load_dext(name);
-            if (!loaded) {
-                auto it = scenario.dext_locations.find(name);
-                fail(it != scenario.dext_locations.end() ? it->second : SourceLocation { scenario.file, 1, 1 },
-                    "dext '" + name + "': " + loaded.error().message);
-            }
-        }
-        // A dext that cannot load, or a step that cannot be performed, ends the scenario; a failed
-        // expectation is reported and the scenario goes on, so later expectations report too.
-        bool aborted = !result.failures.empty();
-        for (size_t i = 0; !aborted && i < scenario.steps.size(); ++i) {
-            auto const& step = scenario.steps[i];
-            // A step that acts on the lab: recorded, performed; if it cannot be, the scenario ends.
-            auto perform = [&](std::string const& what, ErrorOr<void> outcome) {
-                if (!outcome) {
-                    fail(step.where, what + ": " + outcome.error().message);
-                    aborted = true;
-                }
-            };
-            if (auto const* plug = std::get_if<PlugStep>(&step.action)) {
-                step_record("plug " + plug->id + " (" + plug->model + ")");
-                usb::DeviceParams params;
-                params.numbers = plug->numbers;
-                params.durations = plug->durations;
-                params.strings = plug->strings;
-                perform("plug " + plug->id, lab.plug(plug->id, plug->model, params));
-            } else if (auto const* unplug = std::get_if<UnplugStep>(&step.action)) {
-                step_record("unplug " + unplug->id);
-                perform("unplug " + unplug->id, lab.unplug(unplug->id));
-            } else if (auto const* run = std::get_if<RunStep>(&step.action)) {
-                step_record("run " + std::to_string(run->duration / 1000) + "us");
-                lab.run_for(run->duration);
-            } else if (auto const* activate = std::get_if<ActivateStep>(&step.action)) {
-                step_record("activate " + activate->dext + (activate->manual ? " (manual approval)" : ""));
-                perform("activate " + activate->dext,
-                    lab.activate(activate->dext, activate->manual ? kernel::Approval::Manual : kernel::Approval::Automatic));
-            } else if (auto const* approve = std::get_if<ApproveStep>(&step.action)) {
-                step_record("approve " + approve->dext);
-                perform("approve", lab.approve(approve->dext));
-            } else if (auto const* deactivate = std::get_if<DeactivateStep>(&step.action)) {
-                step_record("deactivate " + deactivate->dext);
-                perform("deactivate", lab.deactivate(deactivate->dext));
-            } else if (auto const* crash = std::get_if<CrashStep>(&step.action)) {
-                step_record("crash " + crash->dext + " (" + crash->how + ")");
-                perform("crash", lab.crash(crash->dext, crash->how));
-            } else if (auto const* ioreg = std::get_if<IoregStep>(&step.action)) {
-                step_record("ioreg");
-                if (options.print && options.verbosity != Verbosity::Quiet)
-                    options.print(format_ioreg(lab.kernel().registry(), IoregOptions { ioreg->properties, false }));
-            } else if (auto const* expect = std::get_if<ExpectStep>(&step.action)) {
-                ++result.expectations;
-                std::string found = check(lab, *expect, result.records);
-                if (!found.empty() && expect->within) {
-                    VirtualTime deadline = lab.now() + *expect->within;
-                    lab.scheduler().run_until([&] { return check(lab, *expect, result.records).empty(); }, deadline);
-                    found = check(lab, *expect, result.records);
-                }
-                if (found.empty()) {
-                    lab.trace().emit(expect_passed, "scenario", "steps", "", { TraceField::text("expect", describe(*expect)) });
-                } else {
-                    ++result.expectations_failed;
-                    lab.trace().emit(expect_failed, "scenario", "steps", "",
-                        { TraceField::text("expect", describe(*expect)), TraceField::text("found", found) });
-                    fail(step.where, "expected " + describe(*expect) + "; " + found + " (at " + format_time(lab.now()) + ")");
-                }
-            }
-            if (options.after_step && !aborted)
-                options.after_step(lab, i);
-        }
-        result.end_time = lab.now();
-        if (options.at_end)
-            options.at_end(lab);
-        // The Lab's destructor tears down servers and devices; their records are part of the run.
+    ScenarioSession session(scenario, options);
+    while (session.perform_next()) {
     }
-    result.passed = result.failures.empty();
-    return result;
+    return session.finish();
 }
 
 } // namespace dextlab::lab

@@ -6,6 +6,7 @@
 #include "sim/lab/scenario.h"
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,6 +45,40 @@ struct ScenarioResult {
     VirtualTime end_time { 0 };
 
     std::string trace_text() const; // one line per record
+};
+
+class Lab;
+class ClientSession;
+
+// A scenario being run, step by step, on its own Lab. run_scenario drives one to the end; an
+// embedded lab (sim/lab/app_lab.cpp) performs the steps and then keeps the Lab for an app.
+class ScenarioSession {
+public:
+    // Makes the Lab and loads the scenario's dexts (a dext that cannot load ends the scenario).
+    ScenarioSession(Scenario const& scenario, RunOptions const& options);
+    ~ScenarioSession();
+    ScenarioSession(ScenarioSession const&) = delete;
+    ScenarioSession& operator=(ScenarioSession const&) = delete;
+
+    // Performs the next step; false once none is left or a step could not be performed.
+    bool perform_next();
+    Lab& lab() { return *m_lab; }
+    ScenarioResult const& result_so_far() const { return m_result; }
+    // Tears the Lab down (its records are part of the result) and returns the outcome.
+    ScenarioResult finish();
+
+private:
+    void perform(Step const& step);
+    void fail(SourceLocation const& where, std::string const& what);
+    void step_record(std::string text);
+
+    Scenario const& m_scenario;
+    RunOptions m_options;
+    ScenarioResult m_result;
+    std::unique_ptr<Lab> m_lab;
+    std::unique_ptr<ClientSession> m_client; // the scenario's app, made at its first client step
+    size_t m_next_step { 0 };
+    bool m_aborted { false };
 };
 
 ScenarioResult run_scenario(Scenario const& scenario, RunOptions const& options);

@@ -72,8 +72,15 @@ static_assert(std::is_same_v<mach_error_t, kern_return_t>);
 static_assert(std::is_same_v<decltype(&IOService::Terminate), kern_return_t (IOService::*)(uint64_t, OSDispatchMethod)>);
 static_assert(std::is_same_v<decltype(&IOBufferMemoryDescriptor::Create),
     kern_return_t (*)(uint64_t, uint64_t, uint64_t, IOBufferMemoryDescriptor**)>);
-static_assert(std::is_same_v<decltype(&IOBufferMemoryDescriptor::SetLength), kern_return_t (IOBufferMemoryDescriptor::*)(uint64_t)>);
+static_assert(std::is_same_v<decltype(&IOBufferMemoryDescriptor::SetLength),
+    kern_return_t (IOBufferMemoryDescriptor::*)(uint64_t, OSDispatchMethod)>);
 static_assert(std::is_same_v<decltype(&IOMemoryDescriptor::GetLength), kern_return_t (IOMemoryDescriptor::*)(uint64_t*)>);
+static_assert(std::is_same_v<decltype(&IOMemoryDescriptor::CreateMapping),
+    kern_return_t (IOMemoryDescriptor::*)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, IOMemoryMap**, OSDispatchMethod)>);
+static_assert(std::is_same_v<decltype(&IOMemoryDescriptor::CreateSubMemoryDescriptor),
+    kern_return_t (*)(uint64_t, uint64_t, uint64_t, IOMemoryDescriptor*, IOMemoryDescriptor**)>);
+static_assert(std::is_same_v<decltype(&IOMemoryMap::GetAddress), uint64_t (IOMemoryMap::*)()>);
+static_assert(kIOMemoryMapReadOnly == 0x2 && kIOMemoryMapCacheModeWriteThrough == 0x400 && kIOMemoryMapGuardedMask == 0x1C);
 static_assert(std::is_same_v<decltype(&IODispatchQueue::Create),
     kern_return_t (*)(const char*, uint64_t, uint64_t, IODispatchQueue**)>);
 static_assert(std::is_same_v<decltype(&OSAction::Create), kern_return_t (*)(OSObject*, uint64_t, uint64_t, size_t, OSAction**)>);

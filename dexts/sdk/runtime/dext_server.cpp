@@ -40,6 +40,12 @@ std::map<uint64_t, RegisteredDecoder>& callback_decoders()
     return decoders;
 }
 
+std::map<uint64_t, MethodDecoder>& method_decoders()
+{
+    static std::map<uint64_t, MethodDecoder> decoders;
+    return decoders;
+}
+
 RegisteredDecoder const* find_callback_decoder(uint64_t prototype_msgid)
 {
     auto it = callback_decoders().find(prototype_msgid);
@@ -59,6 +65,8 @@ void register_callback_decoder(uint64_t prototype_msgid, CallbackDecoder decoder
 {
     callback_decoders()[prototype_msgid] = RegisteredDecoder { std::move(decoder), kernel_holds_reference };
 }
+
+void register_method_decoder(uint64_t msgid, MethodDecoder decoder) { method_decoders()[msgid] = std::move(decoder); }
 
 void set_process_dying(bool dying) { t_process_dying = dying; }
 
@@ -243,6 +251,19 @@ OSObject* DextServer::object_for(ipc::ObjectRef const& ref)
     return proxy;
 }
 
+OSObject* DextServer::adopt_created(ipc::ObjectRef const& ref)
+{
+    bool const seen = m_by_id.contains(ref.id);
+    OSObject* object = object_for(ref);
+    if (!object)
+        return nullptr;
+    if (seen)
+        object->retain(); // an object we already had: the kernel keeps its own reference
+    else
+        m_kernel_held.erase(ref.id);
+    return object;
+}
+
 void DextServer::write_object(ipc::WireWriter& writer, OSMetaClassBase const* object)
 {
     if (!object) {
@@ -291,26 +312,30 @@ ipc::Message DextServer::invoke(ipc::Message const& message)
 
 ipc::Message DextServer::invoke_service(OSObject* object, ipc::Message const& message)
 {
-    auto* service = OSDynamicCast(IOService, object);
     uint64_t msgid = message.header.msgid;
-    if (!service || (msgid != ipc::ids::IOService_Start && msgid != ipc::ids::IOService_Stop))
+    auto it = method_decoders().find(msgid);
+    if (it == method_decoders().end())
         return ipc::make_reply(kIOReturnUnsupported);
     ipc::WireReader reader(message);
-    auto ref = reader.object();
-    if (!ref)
+    auto decoded = it->second(object, reader);
+    if (!decoded)
         return ipc::make_reply(kIOReturnBadArgument);
-    IOService* provider = OSDynamicCast(IOService, object_for(ref.value()));
-    QueueState* queue = queue_for_method(service, msgid);
+    QueueState* queue = queue_for_method(object, msgid);
     if (!queue)
         return ipc::make_reply(kIOReturnNotReady);
-    uint64_t id = service->__dextlab_object_id;
-    enqueue(queue, [this, service, provider, msgid, id, held = hold(service), held_provider = hold(provider)] {
-        kern_return_t status = msgid == ipc::ids::IOService_Start ? service->Start(provider) : service->Stop(provider);
-        auto done = ipc::Message::make(ipc::MessageKind::InvokeDone, id, msgid, ipc::kMessageOneway);
-        ipc::WireWriter(done).u64(static_cast<uint32_t>(status));
-        post_to_kernel(done);
-    });
+    enqueue(queue, [work = std::move(decoded.value()), held = hold(object)] { work(); });
     return ipc::make_reply(kIOReturnSuccess);
+}
+
+void DextServer::invoke_done(OSMetaClassBase const* target, uint64_t msgid, kern_return_t status,
+    std::function<void(ipc::WireWriter&)> const& results)
+{
+    auto done = ipc::Message::make(ipc::MessageKind::InvokeDone, target->__dextlab_object_id, msgid, ipc::kMessageOneway);
+    ipc::WireWriter writer(done);
+    writer.u64(static_cast<uint32_t>(status));
+    if (results)
+        results(writer);
+    post_to_kernel(done);
 }
 
 ipc::Message DextServer::invoke_action(OSAction* action, ipc::Message const& message)

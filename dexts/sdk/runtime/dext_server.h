@@ -54,6 +54,9 @@ public:
     void object_destroyed(OSMetaClassBase* object);
     // The proxy (or local object) for a reference that arrived in a message.
     OSObject* object_for(ipc::ObjectRef const& ref);
+    // The proxy for a kernel object just created for the caller (Create, CreateMapping, ...):
+    // its first reference is the caller's, so the caller's release frees the kernel object.
+    OSObject* adopt_created(ipc::ObjectRef const& ref);
     // Writes an object argument, giving a dext object an id the first time it is sent.
     void write_object(ipc::WireWriter& writer, OSMetaClassBase const* object);
     OSMetaClass const* find_class(std::string const& name) const;
@@ -85,6 +88,10 @@ public:
     // The queue an invocation of `msgid` on `target` runs on: its QUEUENAME queue if the class
     // declares one and the object has it set, else the object's default queue.
     QueueState* queue_for_method(OSObject* target, uint64_t msgid);
+
+    // Tells the kernel a LOCAL method it invoked has returned, with its results (InvokeDone).
+    void invoke_done(OSMetaClassBase const* target, uint64_t msgid, kern_return_t status,
+        std::function<void(ipc::WireWriter&)> const& results = {});
 
     // --- calls into the kernel ---
     // Sends a request and returns the reply's status; `results` reads what follows it.
@@ -132,6 +139,13 @@ private:
     uint64_t m_next_sequence { 0 };
     uint64_t m_next_queue_id { 1 };
 };
+
+// Kernel calls into a dext object's LOCAL methods (Start, Stop, NewUserClient, _ExternalMethod,
+// CopyClientMemoryForType): a decoder reads the message's arguments and returns the work that
+// runs the method on its queue and answers with DextServer::invoke_done. Registered by the
+// runtime file of each class when libDriverKit loads.
+using MethodDecoder = std::function<ErrorOr<WorkItem>(OSObject* target, ipc::WireReader& args)>;
+void register_method_decoder(uint64_t msgid, MethodDecoder decoder);
 
 // Sets DextServer::current() for a scope.
 class CurrentServerScope {

@@ -11,6 +11,7 @@
 #include <DriverKit/IOMemoryDescriptor.h>
 #include <DriverKit/IOBufferMemoryDescriptor.h>
 #include <DriverKit/IODispatchSource.h>
+#include <DriverKit/IOUserClient.h>
 
 #include <map>
 #include <memory>
@@ -58,6 +59,10 @@ struct IOMemoryDescriptor_IVars {
     uint64_t length;
     uint64_t capacity;
     uint64_t region_id; // the shared region behind it
+};
+
+struct IOUserClient_IVars {
+    uint64_t calls; // ExternalMethod calls served, for the runtime's messages
 };
 
 namespace dextlab::sdk {

@@ -5,7 +5,10 @@
 
 #include "kernel_model/ipc/method_ids.h"
 
+#include <DriverKit/IOUserClient.h>
+
 using dextlab::sdk::DextServer;
+namespace ipc = dextlab::ipc;
 
 namespace dextlab::sdk {
 
@@ -25,6 +28,54 @@ QueueState* named_queue_of(OSObject* object, std::string const& name)
     auto* queue = server ? server->bound_queue(object, name) : nullptr;
     return queue && queue->IODispatchQueue::ivars ? queue->IODispatchQueue::ivars->state : nullptr;
 }
+
+namespace {
+
+// IOService's LOCAL methods the kernel calls. Start and Stop answer with their status only;
+// NewUserClient hands its new client to the kernel, which owns it from then on.
+ErrorOr<WorkItem> decode_provider_call(OSObject* target, ipc::WireReader& args, uint64_t msgid)
+{
+    auto* service = OSDynamicCast(IOService, target);
+    auto ref = TRY(args.object());
+    auto* server = DextServer::of(target);
+    if (!service || !server)
+        return Error::with("not a service");
+    IOService* provider = OSDynamicCast(IOService, server->object_for(ref));
+    return WorkItem { [service, provider, msgid, held_provider = hold(provider)] {
+        kern_return_t status = msgid == ipc::ids::IOService_Start ? service->Start(provider) : service->Stop(provider);
+        DextServer::of(service)->invoke_done(service, msgid, status);
+    } };
+}
+
+bool const registered = [] {
+    register_method_decoder(ipc::ids::IOService_Start,
+        [](OSObject* target, ipc::WireReader& args) { return decode_provider_call(target, args, ipc::ids::IOService_Start); });
+    register_method_decoder(ipc::ids::IOService_Stop,
+        [](OSObject* target, ipc::WireReader& args) { return decode_provider_call(target, args, ipc::ids::IOService_Stop); });
+    register_method_decoder(ipc::ids::IOService_NewUserClient, [](OSObject* target, ipc::WireReader& args) -> ErrorOr<WorkItem> {
+        auto* service = OSDynamicCast(IOService, target);
+        auto type = TRY(args.u64());
+        if (!service)
+            return Error::with("not a service");
+        return WorkItem { [service, type] {
+            IOUserClient* client = nullptr;
+            kern_return_t status = service->NewUserClient(static_cast<uint32_t>(type), &client);
+            auto* server = DextServer::of(service);
+            if (status == kIOReturnSuccess && !client)
+                status = kIOReturnError; // success without a client: nothing the app could talk to
+            server->invoke_done(service, ipc::ids::IOService_NewUserClient, status, [&](ipc::WireWriter& w) {
+                server->write_object(w, status == kIOReturnSuccess ? client : nullptr);
+            });
+            // The reference NewUserClient returned is the kernel's now; it already holds the
+            // one it took when Create instantiated the client.
+            if (client)
+                client->release();
+        } };
+    });
+    return true;
+}();
+
+} // namespace
 
 } // namespace dextlab::sdk
 
@@ -131,5 +182,39 @@ kern_return_t IOService::CopyDispatchQueue_Impl(const IODispatchQueueName name, 
         return kIOReturnNotFound;
     found->retain();
     *queue = found;
+    return kIOReturnSuccess;
+}
+
+// A service that does not override NewUserClient has no user clients (IOService's default).
+kern_return_t IOService::NewUserClient_Impl(uint32_t, IOUserClient** userClient)
+{
+    if (userClient)
+        *userClient = nullptr;
+    return kIOReturnError;
+}
+
+kern_return_t IOService::Create_Impl(IOService* provider, const IOPropertyName propertiesKey, IOService** result)
+{
+    if (!result || !propertiesKey)
+        return kIOReturnBadArgument;
+    *result = nullptr;
+    auto* server = DextServer::of(this);
+    IOService* created = nullptr;
+    kern_return_t ret = server->call_kernel(__dextlab_object_id, dextlab::ipc::ids::IOService_Create,
+        [&](dextlab::ipc::WireWriter& w) {
+            server->write_object(w, provider);
+            w.str(propertiesKey);
+        },
+        [&](dextlab::ipc::WireReader& r) -> kern_return_t {
+            auto ref = r.object();
+            if (!ref)
+                return kIOReturnIPCError;
+            created = OSDynamicCast(IOService, server->object_for(ref.value()));
+            return created ? kIOReturnSuccess : kIOReturnIPCError;
+        });
+    if (ret != kIOReturnSuccess)
+        return ret;
+    created->retain(); // the caller's reference; the kernel keeps its own until the service is released
+    *result = created;
     return kIOReturnSuccess;
 }
