@@ -106,7 +106,9 @@ void check_count(benchmark::State& state, BenchLab& bench, uint64_t min, uint64_
     }
 }
 
-void BM_usb_completion(benchmark::State& state)
+// `full_trace`: a subscriber takes every record, as `dextlab run` (scenario expectations) and
+// the GUI do; without it only the Lab's own index listens (dext logs and service starts).
+void usb_completions(benchmark::State& state, bool full_trace)
 {
     BenchLab bench("BenchCompletionDriver", "BenchCompletionDriver", 0xB001);
     if (!bench.error().empty())
@@ -129,15 +131,27 @@ void BM_usb_completion(benchmark::State& state)
     read.server_tag = lab.kernel().server_for_bundle("BenchCompletionDriver")->tag();
     read.action_id = *action;
     read.transfer.actual = 8;
+    uint64_t records = 0;
+    std::optional<TraceBus::SubscriptionId> everything;
+    if (full_trace)
+        everything = lab.trace().subscribe([&](TraceRecord const&) { ++records; });
     for (auto _ : state) {
         lab.kernel().transfer_finished(read, ipc::kr::Success);
         lab.run_for(2_us); // KernelTiming::queue_dispatch: the queue runs 2 µs after the work arrived
+    }
+    if (everything) {
+        lab.trace().unsubscribe(*everything);
+        state.counters["records_per_completion"] = static_cast<double>(records) / static_cast<double>(state.iterations());
     }
     uint64_t const expected = static_cast<uint64_t>(state.iterations()) + 1;
     check_count(state, bench, expected, expected);
     state.SetItemsProcessed(state.iterations());
 }
+
+void BM_usb_completion(benchmark::State& state) { usb_completions(state, false); }
 BENCHMARK(BM_usb_completion);
+void BM_usb_completion_full_trace(benchmark::State& state) { usb_completions(state, true); }
+BENCHMARK(BM_usb_completion_full_trace);
 
 // The chain and timer benchmarks advance virtual time by one period per iteration; what ran
 // before and after the timed loop (start, stop) is bounded by the virtual time spent there.

@@ -4,12 +4,14 @@
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/memory/memory_calls.h"
+#include "kernel_model/properties/property_calls.h"
 #include "kernel_model/registry/user_resources.h"
 #include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/trace_points.h"
 #include "kernel_model/user_client/user_clients.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace dextlab::kernel {
@@ -40,6 +42,7 @@ Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher
     m_usb = std::make_unique<UsbHostModel>(scheduler, trace, *this);
     m_dispatch = std::make_unique<DispatchCalls>(*this);
     m_memory = std::make_unique<MemoryCalls>(*this);
+    m_properties = std::make_unique<PropertyCalls>(*this);
     m_user_clients = std::make_unique<UserClients>(*this);
     // IOUserResources is always there (reference 3.1): dexts that drive no hardware match it
     // with IOResourceMatch = IOKit.
@@ -68,9 +71,17 @@ std::string Kernel::method_name(uint64_t msgid) const
 {
     if (msgid == 0)
         return "-";
-    for (auto name : kKnownNames) {
-        if (ipc::method_id(name) == msgid)
-            return std::string(name);
+    // ipc::method_id() finds a name by string compares and this runs for every traced message:
+    // work the ids out once, at compile time.
+    static constexpr auto kKnownIds = [] {
+        std::array<uint64_t, std::size(kKnownNames)> known {};
+        for (size_t i = 0; i < known.size(); ++i)
+            known[i] = ipc::method_id(kKnownNames[i]);
+        return known;
+    }();
+    for (size_t i = 0; i < kKnownIds.size(); ++i) {
+        if (kKnownIds[i] == msgid)
+            return std::string(kKnownNames[i]);
     }
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%016llx", static_cast<unsigned long long>(msgid));
@@ -594,7 +605,7 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
         return;
     }
     it->second.running = true;
-    m_trace.emit(tp::queue_run, server->display_name(), name, name, {}, TracePhase::Begin);
+    m_trace.emit_lazily(tp::queue_run, [&] { return TraceArgs { server->display_name(), name, name, {}, TracePhase::Begin }; });
     auto reply = server->send(ipc::Message::make(ipc::MessageKind::RunQueueItem, queue_id));
     uint64_t remaining = 0;
     if (reply) {
@@ -603,7 +614,9 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
         auto left = reader.u64();
         remaining = status && left ? left.value() : 0;
     }
-    m_trace.emit(tp::queue_run, server->display_name(), name, name, { TraceField::dec("remaining", remaining) }, TracePhase::End);
+    m_trace.emit_lazily(tp::queue_run, [&] {
+        return TraceArgs { server->display_name(), name, name, { TraceField::dec("remaining", remaining) }, TracePhase::End };
+    });
     // The item may have ended the server (its last service released) or freed the queue.
     server = server_by_tag(server_tag);
     if (!server || !server->running())
@@ -635,6 +648,8 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
     case ipc::MessageKind::Call:
         if (auto reply = m_dispatch->handle(server, message))
             return std::move(reply).value();
+        if (auto reply = m_properties->handle(server, message))
+            return std::move(reply).value();
         if (auto reply = m_user_clients->handle(server, message))
             return std::move(reply).value();
         return handle_call(server, message);
@@ -648,7 +663,10 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
         q.name = name.value();
         q.owner = owner.value();
         q.pending = pending.value();
-        m_trace.emit(tp::queue_enqueue, server.display_name(), q.name, q.name, { TraceField::dec("pending", q.pending) });
+        // Queue records are the busiest: built only for a subscriber that wants them.
+        m_trace.emit_lazily(tp::queue_enqueue, [&] {
+            return TraceArgs { server.display_name(), q.name, q.name, { TraceField::dec("pending", q.pending) } };
+        });
         if (!q.running)
             schedule_queue(server, message.header.target, m_timing.queue_dispatch);
         return ipc::make_reply(kr::Success);
@@ -793,7 +811,7 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
             return; // the process that asked is gone, and its action with it
         auto invoke = ipc::Message::make(ipc::MessageKind::Invoke, action, ids::IOUSBHostPipe_CompleteAsyncIO);
         ipc::WireWriter(invoke).u64(status).u64(actual).u64(m_scheduler.now());
-        auto delivered = server->send(invoke);
+        auto delivered = server->send(std::move(invoke));
         if (!delivered)
             m_trace.emit(tp::server_error, server->display_name(), "ipc", server->name(),
                 { TraceField::text("what", "completion not delivered: " + delivered.error().message) });

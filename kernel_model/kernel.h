@@ -25,6 +25,7 @@ namespace dextlab::kernel {
 class DispatchCalls; // kernel_model/dispatch: dext queues, timers and data queues
 class UserClients;   // kernel_model/user_client: IOService::Create, IOServiceOpen and connections
 class MemoryCalls;   // kernel_model/memory: buffers, sub-descriptors, mappings, transfer memory
+class PropertyCalls; // kernel_model/properties: a dext's registry-property calls
 
 // What the registry tells those watching it (an app's matching notifications).
 enum class RegistryEvent : uint8_t {
@@ -164,6 +165,7 @@ private:
     std::unique_ptr<DispatchCalls> m_dispatch;
     std::unique_ptr<UserClients> m_user_clients;
     std::unique_ptr<MemoryCalls> m_memory;
+    std::unique_ptr<PropertyCalls> m_properties;
     RegistryObserver m_registry_observer;
     RegistryEntry* m_user_resources { nullptr };
     uint64_t m_next_server_tag { 1 };

@@ -163,7 +163,7 @@ void DispatchCalls::deliver_timer(TimerModel::Caller const& caller, uint64_t act
     // while the dext waits for a reply.
     auto invoke = ipc::Message::make(ipc::MessageKind::Invoke, action_id, ids::IOTimerDispatchSource_TimerOccurred);
     ipc::WireWriter(invoke).u64(time).object(source_id, "IOTimerDispatchSource");
-    auto delivered = server->send(invoke);
+    auto delivered = server->send(std::move(invoke));
     if (!delivered)
         m_kernel.trace().emit(tp::server_error, server->display_name(), "ipc", server->name(),
             { TraceField::text("what", "TimerOccurred not delivered: " + delivered.error().message) });

@@ -77,14 +77,20 @@ ErrorOr<Message> Message::decode(uint8_t const* bytes, size_t size)
 
 void WireWriter::raw(void const* data, size_t size)
 {
-    auto const* p = static_cast<uint8_t const*>(data);
-    m_out.insert(m_out.end(), p, p + size);
+    // Grow and copy rather than vector::insert, whose general range path costs more than the
+    // few bytes a field has.
+    size_t const at = m_out.size();
+    m_out.resize(at + size);
+    if (size)
+        std::memcpy(m_out.data() + at, data, size);
 }
 
 WireWriter& WireWriter::u64(uint64_t value)
 {
-    tag(TagU64);
-    raw(&value, sizeof value);
+    // Tag and value in one write: most fields are u64s.
+    uint8_t field[1 + sizeof value] = { TagU64 };
+    std::memcpy(field + 1, &value, sizeof value);
+    raw(field, sizeof field);
     return *this;
 }
 

@@ -84,6 +84,10 @@ public:
     explicit WireWriter(Message& message)
         : m_out(message.payload)
     {
+        // Most payloads are a few fields: one allocation up front, not one per field as the
+        // vector grows (this is on the path of every callback).
+        if (m_out.capacity() == 0)
+            m_out.reserve(64);
     }
     WireWriter& u64(uint64_t value);
     WireWriter& i64(int64_t value) { return u64(static_cast<uint64_t>(value)); }

@@ -1,6 +1,7 @@
 #include "device_ownership.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace dextlab::kernel {
 

@@ -8,6 +8,7 @@
 #include "kernel_model/trace_points.h"
 #include "kernel_model/usb_host/usb_objects.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -107,7 +108,7 @@ std::optional<ipc::Message> MemoryCalls::handle(UserServer& server, ipc::Message
         auto* object = find<MemoryObject>(message.header.target, server.tag());
         if (!object)
             return std::nullopt;
-        released_by_dext(server, *object);
+        dext_released(server, *object);
         return ipc::make_reply(kr::Success);
     }
     char const* name = message.kind() == ipc::MessageKind::Call ? call_name(message.header.msgid) : nullptr;
@@ -177,6 +178,7 @@ ipc::Message MemoryCalls::create(UserServer& server, ipc::Message const& message
     auto* buffer = create_buffer(server, capacity.value(), options.value());
     if (!buffer)
         return ipc::make_reply(kr::NoMemory);
+    buffer->created_by_dext = true;
     auto reply = ipc::make_reply(kr::Success);
     ipc::WireWriter(reply).object(buffer->id(), buffer->class_chain_text()).u64(buffer->id());
     return reply;
@@ -259,9 +261,11 @@ ipc::Message MemoryCalls::create_mapping(UserServer& server, ipc::Message const&
     map.offset = offset.value();
     map.length = map_length;
     map.options = options.value();
-    // As xnu does for a task other than the buffer's creator: an OUT-only descriptor maps read-only.
-    bool const created_by_dext = dynamic_cast<BufferDescriptor*>(descriptor) != nullptr;
-    map.read_only = (options.value() & kMapReadOnly) || (descriptor->direction == kMemoryDirectionOut && !created_by_dext);
+    // xnu's rule: kIOMemoryMapReadOnly, or an OUT-only descriptor, maps read-only, except for the
+    // task that created the buffer (the dext's own IOBufferMemoryDescriptor; not a sub-descriptor).
+    auto const* buffer = dynamic_cast<BufferDescriptor const*>(descriptor);
+    bool const created_by_dext = buffer && buffer->created_by_dext;
+    map.read_only = ((options.value() & kMapReadOnly) || descriptor->direction == kMemoryDirectionOut) && !created_by_dext;
     ++descriptor->kernel_holds;
     m_kernel.trace().emit(tp::memory_map, dext, "memory", map.label(),
         { TraceField::dec("descriptor", descriptor->id()), TraceField::dec("offset", map.offset), TraceField::dec("length", map.length),
@@ -343,7 +347,7 @@ std::optional<MemoryWindow> MemoryCalls::window_of(MemoryDescriptor& descriptor)
     return MemoryWindow { buffer, offset, std::min(descriptor.length, buffer->capacity - offset) };
 }
 
-void MemoryCalls::released_by_dext(UserServer& server, MemoryObject& object)
+void MemoryCalls::dext_released(UserServer& server, MemoryObject& object)
 {
     object.released_by_dext = true;
     if (object.kernel_holds == 0) {

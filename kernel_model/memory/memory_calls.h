@@ -50,7 +50,7 @@ private:
     ipc::Message copy_state(UserServer& server, ipc::Message const& message);
     ipc::Message create_mapping(UserServer& server, ipc::Message const& message);
     ipc::Message create_sub(UserServer& server, ipc::Message const& message);
-    void released_by_dext(UserServer& server, MemoryObject& object);
+    void dext_released(UserServer& server, MemoryObject& object);
 
     template<typename T>
     T* find(uint64_t id, uint64_t server_tag) const;

@@ -50,6 +50,7 @@ public:
     }
     std::shared_ptr<ipc::SharedRegion> region; // capacity + guard bytes
     uint64_t capacity { 0 };
+    bool created_by_dext { false }; // by its Create (xnu records the creating task), not by the kernel
 
     uint8_t* guard() const { return region->data() + capacity; }
     size_t guard_size() const { return region->size() - capacity; }

@@ -85,20 +85,24 @@ std::vector<std::string> UserServer::exit()
     return leaks;
 }
 
-ErrorOr<ipc::Message> UserServer::send(ipc::Message const& message)
+ErrorOr<ipc::Message> UserServer::send(ipc::Message const& message) { return send(ipc::Message(message)); }
+
+ErrorOr<ipc::Message> UserServer::send(ipc::Message&& message)
 {
     if (!running())
         return Error::with("server " + m_name + " is not running");
     if (message.kind() != ipc::MessageKind::RunQueueItem) {
-        m_kernel.trace().emit(tp::ipc_to_dext, "kernel", "ipc", m_bundle.name,
-            { TraceField::text("kind", ipc::to_string(message.kind())),
-                TraceField::text("method", m_kernel.method_name(message.header.msgid)),
-                TraceField::hex("target", message.header.target) });
+        // Every completion passes here: build the record only for a subscriber that wants it.
+        m_kernel.trace().emit_lazily(tp::ipc_to_dext, [&] {
+            return TraceArgs { "kernel", "ipc", m_bundle.name,
+                { TraceField::text("kind", ipc::to_string(message.kind())),
+                    TraceField::text("method", m_kernel.method_name(message.header.msgid)),
+                    TraceField::hex("target", message.header.target) } };
+        });
     }
     // The dext reads the virtual time of the event that sent this (mach_absolute_time).
-    ipc::Message stamped = message;
-    stamped.header.now_ns = m_kernel.scheduler().now();
-    auto reply = m_connection->call(stamped);
+    message.header.now_ns = m_kernel.scheduler().now();
+    auto reply = m_connection->call(message);
     if (!reply && !m_connection->death().empty())
         m_kernel.server_died(*this);
     return reply;

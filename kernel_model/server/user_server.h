@@ -53,6 +53,8 @@ public:
 
     // kernel -> dext (traced). An error means the dext is gone or broke the protocol.
     ErrorOr<ipc::Message> send(ipc::Message const& message);
+    // The same, stamping the message in place instead of copying it (callbacks take this path).
+    ErrorOr<ipc::Message> send(ipc::Message&& message);
     // dext -> kernel: handed to the kernel.
     ipc::Message handle(ipc::Message const& message) override;
 

@@ -51,8 +51,11 @@ TimerModel::Timer& TimerModel::timer_for(Caller const& caller, uint64_t source_i
 
 void TimerModel::emit(TracePoint const& point, Timer const& timer, uint64_t source_id, std::vector<TraceField> fields)
 {
-    m_trace.emit(point, timer.owner.process, timer.queue.empty() ? "timers" : timer.queue,
-        "IOTimerDispatchSource#" + std::to_string(source_id & ~ipc::kDextObjectBit), std::move(fields));
+    // Every arming and firing passes here: the record's strings are made only if it is wanted.
+    m_trace.emit_lazily(point, [&] {
+        return TraceArgs { timer.owner.process, timer.queue.empty() ? "timers" : timer.queue,
+            "IOTimerDispatchSource#" + std::to_string(source_id & ~ipc::kDextObjectBit), std::move(fields) };
+    });
 }
 
 uint32_t TimerModel::set_handler(Caller const& caller, uint64_t source_id, uint64_t action_id, std::string const& queue)

@@ -84,8 +84,9 @@ ipc::Message UserClients::create_service(UserServer& server, ipc::Message const&
     // xnu's IOService::Create_Impl: the new service hangs below the caller, nowhere else.
     if (provider.value().id != caller->id())
         return refuse(kr::BadArgument, "Create's provider must be the calling service itself (pass `this`)");
-    if (!caller->active || caller->state != ServiceState::Started)
-        return refuse(kr::NotReady, "the calling service is not started (or is terminating)");
+    // In Start (the usual place) or once started; not while stopping.
+    if (!caller->active || (caller->state != ServiceState::Started && caller->state != ServiceState::Starting))
+        return refuse(kr::NotReady, "the calling service is terminating");
     Property const* dict = caller->property(key.value());
     if (!dict || !dict->is_dict())
         return refuse(kr::BadArgument, "the caller's properties have no dictionary named " + key.value()

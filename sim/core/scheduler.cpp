@@ -23,7 +23,8 @@ void Scheduler::cancel(EventId id)
 
 void Scheduler::drop_cancelled_head()
 {
-    while (!m_queue.empty()) {
+    // Runs twice per event; most of the time nothing is cancelled and there is nothing to look up.
+    while (!m_cancelled.empty() && !m_queue.empty()) {
         auto it = m_cancelled.find(m_queue.top().id);
         if (it == m_cancelled.end())
             return;

@@ -71,26 +71,61 @@ std::string TraceRecord::to_line() const
     return line;
 }
 
-TraceBus::SubscriptionId TraceBus::subscribe(Subscriber subscriber)
+bool TraceBus::Subscription::takes(std::string_view point) const
+{
+    return points.empty() || std::find(points.begin(), points.end(), point) != points.end();
+}
+
+TraceBus::SubscriptionId TraceBus::subscribe(Subscriber subscriber, std::vector<std::string_view> points)
 {
     auto id = ++m_next_subscription;
-    m_subscribers.emplace_back(id, std::move(subscriber));
+    m_wanted.clear();
+    m_subscriptions.push_back(std::make_unique<Subscription>(Subscription { id, std::move(subscriber), std::move(points) }));
     return id;
 }
 
 void TraceBus::unsubscribe(SubscriptionId id)
 {
-    std::erase_if(m_subscribers, [id](auto const& entry) { return entry.first == id; });
+    for (auto& subscription : m_subscriptions) {
+        if (subscription->id == id && subscription->removed_from == UINT64_MAX)
+            subscription->removed_from = m_next_sequence;
+    }
+    m_wanted.clear();
+    // A subscriber may unsubscribe itself (or another) while it runs: it is erased once no
+    // publication is under way.
+    if (m_publishing == 0)
+        std::erase_if(m_subscriptions, [](auto const& s) { return s->removed_from != UINT64_MAX; });
+}
+
+bool TraceBus::wanted(TracePoint const& point) const
+{
+    // Asked for every record on the hot paths: remember the answer per point.
+    for (auto const& [known, answer] : m_wanted) {
+        if (known == &point)
+            return answer;
+    }
+    bool answer = std::any_of(m_subscriptions.begin(), m_subscriptions.end(),
+        [&](auto const& s) { return s->removed_from == UINT64_MAX && s->takes(point.name); });
+    m_wanted.emplace_back(&point, answer);
+    return answer;
 }
 
 void TraceBus::publish(TraceRecord record)
 {
     record.time = m_clock();
     record.sequence = m_next_sequence++;
-    // Copy the list: a subscriber may unsubscribe itself while being called.
-    auto subscribers = m_subscribers;
-    for (auto const& [id, subscriber] : subscribers)
-        subscriber(record);
+    // Walk the subscriptions in place rather than copying the list for every record: the
+    // subscriptions present now get the record (also those unsubscribed while it is delivered),
+    // those added meanwhile do not.
+    ++m_publishing;
+    size_t const count = m_subscriptions.size();
+    for (size_t i = 0; i < count; ++i) {
+        Subscription const& subscription = *m_subscriptions[i];
+        if (record.sequence < subscription.removed_from && subscription.takes(record.point))
+            subscription.subscriber(record);
+    }
+    if (--m_publishing == 0)
+        std::erase_if(m_subscriptions, [](auto const& s) { return s->removed_from != UINT64_MAX; });
 }
 
 void TraceBus::emit(TracePoint const& point, std::string process, std::string lane, std::string object,

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -38,7 +39,8 @@ enum class TracePhase : uint8_t {
     AsyncEnd,
 };
 
-// A trace point is declared once per subsystem (see each layer's trace_points.h).
+// A trace point is declared once per subsystem (see each layer's trace_points.h), in static
+// storage: the bus tells points apart by address.
 struct TracePoint {
     std::string_view name;
     TraceCategory category;
@@ -75,6 +77,16 @@ struct TraceRecord {
     std::string to_line() const;
 };
 
+// What emit() takes after the trace point, for emit_lazily().
+struct TraceArgs {
+    std::string process;
+    std::string lane;
+    std::string object;
+    std::vector<TraceField> fields {};
+    TracePhase phase { TracePhase::Instant };
+    uint64_t async_id { 0 };
+};
+
 class TraceBus {
 public:
     using Subscriber = std::function<void(TraceRecord const&)>;
@@ -86,23 +98,55 @@ public:
     {
     }
 
-    SubscriptionId subscribe(Subscriber subscriber);
+    // `points`: the names of the trace points the subscriber wants; none means every record.
+    SubscriptionId subscribe(Subscriber subscriber, std::vector<std::string_view> points = {});
     void unsubscribe(SubscriptionId id);
 
-    // Stamps time and sequence and hands the record to every subscriber, in subscription order.
+    // Stamps time and sequence and hands the record to every subscriber that wants it, in
+    // subscription order. A record published while subscribers come and go reaches exactly the
+    // ones subscribed when its publication began.
     void publish(TraceRecord record);
 
     // Convenience for the common case.
     void emit(TracePoint const& point, std::string process, std::string lane, std::string object,
         std::vector<TraceField> fields = {}, TracePhase phase = TracePhase::Instant, uint64_t async_id = 0);
 
+    // Whether a subscriber wants records of `point`.
+    bool wanted(TracePoint const& point) const;
+    // emit() for hot paths: `build` returns the TraceArgs and runs only when a subscriber wants
+    // the record. A record nobody wants still takes its sequence number, so the numbers a
+    // subscriber sees do not depend on who else listens.
+    template<typename Build>
+    void emit_lazily(TracePoint const& point, Build&& build)
+    {
+        if (!wanted(point)) {
+            ++m_next_sequence;
+            return;
+        }
+        TraceArgs args = build();
+        emit(point, std::move(args.process), std::move(args.lane), std::move(args.object), std::move(args.fields),
+            args.phase, args.async_id);
+    }
+
     uint64_t records_published() const { return m_next_sequence; }
 
 private:
+    struct Subscription {
+        SubscriptionId id;
+        Subscriber subscriber;
+        std::vector<std::string_view> points; // empty: every record
+        uint64_t removed_from { UINT64_MAX }; // unsubscribed: records from this sequence on are not delivered
+        bool takes(std::string_view point) const;
+    };
+
     Clock m_clock;
     uint64_t m_next_sequence { 0 };
     uint64_t m_next_subscription { 0 };
-    std::vector<std::pair<SubscriptionId, Subscriber>> m_subscribers;
+    int m_publishing { 0 }; // publish() calls on the stack: subscriptions are only erased at 0
+    // wanted()'s answers by trace point (each is one object), until subscriptions change.
+    mutable std::vector<std::pair<TracePoint const*, bool>> m_wanted;
+    // Held by pointer: a subscriber that subscribes another while it runs must not be moved.
+    std::vector<std::unique_ptr<Subscription>> m_subscriptions;
 };
 
 } // namespace dextlab

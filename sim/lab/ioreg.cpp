@@ -1,5 +1,7 @@
 #include "ioreg.h"
 
+#include "kernel_model/properties/user_properties.h"
+
 #include <cstdio>
 
 namespace dextlab::lab {
@@ -28,7 +30,8 @@ void print(kernel::RegistryEntry const& e, std::string const& prefix, bool last,
     if (options.properties) {
         std::string rail = child_prefix + (e.children.empty() ? "  " : "| ");
         out += rail + "{\n";
-        for (auto const& [key, value] : e.properties)
+        // As macOS ioreg reads them: a dext's IOUserServiceProperties merged over the entry's own.
+        for (auto const& [key, value] : kernel::merged_properties(e))
             out += rail + "  \"" + key + "\" = " + value.to_ioreg_text(options.hex) + "\n";
         out += rail + "}\n" + rail + "\n";
     }

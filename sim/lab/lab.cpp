@@ -38,7 +38,8 @@ Lab::Lab(LabOptions options)
 {
     if (m_options.dext_search_path.empty())
         m_options.dext_search_path = default_dext_search_path();
-    // The lab keeps its own index of what scenarios ask about most: log lines and starts.
+    // The lab keeps its own index of what scenarios ask about most: log lines and starts. It
+    // names the two points it reads, so records nobody else wants are not even built.
     m_trace.subscribe([this](TraceRecord const& r) {
         if (r.point == kernel::tp::dext_log.name) {
             if (auto const* text = r.field("text"))
@@ -47,7 +48,7 @@ Lab::Lab(LabOptions options)
             if (auto const* status = r.field("status"); status && status->value_text() == "kIOReturnSuccess")
                 ++m_started[r.object];
         }
-    });
+    }, { kernel::tp::dext_log.name, kernel::tp::service_started.name });
     // In-process, each IOUserServer's dext side is the DriverKit runtime in this process;
     // isolated, it is a dextlab-driverhost child process speaking the same messages.
     ipc::DextLauncher launcher;

@@ -471,9 +471,9 @@ constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
 constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
 constexpr std::array<std::string_view, 1> k_unplug_keys { "id" };
 constexpr std::array<std::string_view, 1> k_ioreg_keys { "properties" };
-constexpr std::array<std::string_view, 14> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
-    "leaked-objects", "registry", "present", "within", "event", "with", "sysext", "version" };
-constexpr std::array<std::string_view, 6> k_expect_subjects { "service", "log", "services-of", "registry", "event", "sysext" };
+constexpr std::array<std::string_view, 17> k_expect_keys { "service", "state", "launches", "log", "services-of", "count",
+    "leaked-objects", "registry", "present", "within", "event", "with", "sysext", "version", "dext", "property", "value" };
+constexpr std::array<std::string_view, 7> k_expect_subjects { "service", "log", "services-of", "registry", "event", "sysext", "dext" };
 constexpr std::array<std::string_view, 3> k_service_states { "started", "stopped", "absent" };
 constexpr std::array<std::string_view, 4> k_sysext_states { "waiting", "enabled", "terminated", "absent" };
 
@@ -482,14 +482,16 @@ struct QualifierRule {
     std::string_view key;
     std::array<std::string_view, 3> subjects;
 };
-constexpr std::array<QualifierRule, 7> k_qualifier_rules { {
+constexpr std::array<QualifierRule, 9> k_qualifier_rules { {
     { "state", { "service", "sysext" } },
     { "version", { "sysext", "" } },
     { "launches", { "service", "" } },
-    { "leaked-objects", { "service", "services-of" } },
+    { "leaked-objects", { "service", "services-of", "dext" } },
     { "count", { "log", "services-of", "event" } },
     { "present", { "registry", "" } },
-    { "with", { "event", "" } },
+    { "with", { "event", "dext" } },
+    { "property", { "registry", "" } },
+    { "value", { "registry", "" } },
 } };
 
 // [SECTION] ScenarioParser: top level, dexts, steps
@@ -1010,6 +1012,12 @@ ErrorOr<void> ScenarioParser::parse_expect_field(Field const& field, ExpectStep&
         expect.sysext = TRY(read_string(m_source, field, "a dext bundle name or identifier"));
     else if (key == "version")
         expect.version = TRY(read_string(m_source, field, "a CFBundleVersion, quoted, like \"2\""));
+    else if (key == "dext")
+        expect.dext = TRY(read_string(m_source, field, "a dext bundle name, like MyUserUSBInterfaceDriver"));
+    else if (key == "property")
+        expect.property = TRY(read_string(m_source, field, "a property name, like idVendor"));
+    else if (key == "value")
+        expect.value = TRY(read_string(m_source, field, "the property's value: a number, text, true or false, or ioreg's form like <0102>"));
     else {
         // Which states are valid depends on the subject; check_expect checks the pair.
         auto state = TRY(read_string(m_source, field, "started, stopped or absent"));
@@ -1033,7 +1041,7 @@ ErrorOr<void> ScenarioParser::check_expect(Field const& verb, std::vector<Field>
     }
     if (subjects.empty()) {
         if (Field const* leaked = find_field(fields, "leaked-objects"))
-            return error(leaked->key_at, "'leaked-objects' needs 'service' or 'services-of' beside it, to say whose objects to count");
+            return error(leaked->key_at, "'leaked-objects' needs 'service', 'services-of' or 'dext' beside it, to say whose objects to count");
         return error(verb.key_at, "expect step needs a subject: one of " + join(k_expect_subjects));
     }
     if (subjects.size() > 1) {
@@ -1064,6 +1072,10 @@ ErrorOr<void> ScenarioParser::check_expect(Field const& verb, std::vector<Field>
         return error(subjects[0]->key_at, "'service' needs something to check: state, launches or leaked-objects, like {service: MyDriver, state: started}");
     if (subject == "services-of" && !has("count") && !has("leaked-objects"))
         return error(subjects[0]->key_at, "'services-of' needs something to check: count or leaked-objects, like {services-of: MyDriver, count: 0}");
+    if (subject == "dext" && !has("leaked-objects"))
+        return error(subjects[0]->key_at, "'dext' needs leaked-objects, like {dext: MyDriver, leaked-objects: 0}");
+    if (Field const* value = find_field(fields, "value"); value && !has("property"))
+        return error(value->key_at, "'value' needs 'property' beside it, to say which property, like {registry: MyDriver, property: idVendor, value: 0x1209}");
     return {};
 }
 

@@ -68,9 +68,13 @@ struct ExpectStep {
     std::optional<bool> present;                 // with registry (default true)
     std::optional<Duration> within;              // run up to this long for the expectation to hold
     std::optional<std::string> event;            // a trace point, like entitlement_refused: records of it so far
-    std::optional<std::string> with;             // with event: text the record must contain (object or a field)
+    std::optional<std::string> with;             // with event: text the record must contain (object or a field);
+                                                 // with dext: text a leaked object's report must contain
     std::optional<std::string> sysext;           // a system extension, by bundle name or identifier
     std::optional<std::string> version;          // with sysext: its active CFBundleVersion
+    std::optional<std::string> dext;             // a dext (bundle name), with leaked-objects: its server's last exit
+    std::optional<std::string> property;         // with registry: a property as readers see it (present: false = absent)
+    std::optional<std::string> value;            // with property: number, text, true/false, or ioreg's form (<0102>)
 };
 
 // ioreg: {} or ioreg: {properties: true} — print the registry as it stands (like `ioreg -l`).

@@ -2,6 +2,7 @@
 
 #include "kernel_model/trace_points.h"
 #include "sim/lab/client_steps.h"
+#include "sim/lab/expect_registry.h"
 #include "sim/lab/ioreg.h"
 #include "sim/lab/lab.h"
 
@@ -110,6 +111,10 @@ std::string check(Lab& lab, ExpectStep const& e, std::vector<TraceRecord> const&
         }
         return "";
     }
+    if (e.registry && e.property)
+        return check_registry_property(kernel, e);
+    if (e.dext)
+        return check_dext_leaks(kernel, e);
     if (e.registry) {
         bool present = !kernel::find_by_path(kernel.registry(), *e.registry).empty();
         bool want = e.present.value_or(true);
@@ -182,6 +187,10 @@ std::string describe(ExpectStep const& e)
         add("sysext " + *e.sysext);
     if (e.version)
         add("version " + *e.version);
+    if (e.dext)
+        add("dext " + *e.dext + (e.with ? " with \"" + *e.with + "\"" : ""));
+    if (e.property)
+        add("property " + *e.property + (e.value ? " = " + *e.value : ""));
     return text;
 }
 

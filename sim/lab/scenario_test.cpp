@@ -256,6 +256,23 @@ TEST_CASE("expect: defaults, launches, present: false, within")
     CHECK(step_as<ExpectStep>(result.value(), 3).leaked_objects->to_string() == "<= 1");
 }
 
+TEST_CASE("expect: a dext's leaks, and registry properties")
+{
+    auto result = parse(with_steps("  - expect: {dext: X, leaked-objects: 1, with: \"created in X::Start_Impl\", within: 2ms}\n"
+                                   "  - expect: {registry: A/B, property: idVendor, value: 0x1209}\n"
+                                   "  - expect: {registry: A/B, property: Gone, present: false}\n"));
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    auto const& leaks = step_as<ExpectStep>(result.value(), 0);
+    CHECK(leaks.dext == "X");
+    CHECK(leaks.leaked_objects->to_string() == "== 1");
+    CHECK(leaks.with == "created in X::Start_Impl");
+    auto const& value = step_as<ExpectStep>(result.value(), 1);
+    CHECK(value.property == "idVendor");
+    CHECK(value.value == "0x1209");
+    CHECK(value.present == true);
+    CHECK(step_as<ExpectStep>(result.value(), 2).present == false);
+}
+
 TEST_CASE("errors in steps name file:line:col and the fix")
 {
     struct Case {
@@ -318,8 +335,12 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         { "  - expect: {service: X, state: started, count: 1}\n",
             "t.yaml:4:42: 'count' goes with 'log', 'services-of' or 'event', and this expect step checks 'service'" },
         { "  - expect: {log: y, present: true}\n", "t.yaml:4:22: 'present' goes with 'registry', and this expect step checks 'log'" },
-        { "  - expect: {log: y, leaked-objects: 0}\n", "t.yaml:4:22: 'leaked-objects' goes with 'service' or 'services-of', and this expect step checks 'log'" },
-        { "  - expect: {leaked-objects: 0}\n", "t.yaml:4:14: 'leaked-objects' needs 'service' or 'services-of' beside it" },
+        { "  - expect: {log: y, leaked-objects: 0}\n", "t.yaml:4:22: 'leaked-objects' goes with 'service', 'services-of' or 'dext', and this expect step checks 'log'" },
+        { "  - expect: {leaked-objects: 0}\n", "t.yaml:4:14: 'leaked-objects' needs 'service', 'services-of' or 'dext' beside it" },
+        { "  - expect: {dext: X}\n", "t.yaml:4:14: 'dext' needs leaked-objects, like {dext: MyDriver, leaked-objects: 0}" },
+        { "  - expect: {dext: X, leaked-objects: 0, count: 1}\n", "t.yaml:4:42: 'count' goes with 'log', 'services-of' or 'event', and this expect step checks 'dext'" },
+        { "  - expect: {registry: A/B, value: 1}\n", "t.yaml:4:29: 'value' needs 'property' beside it" },
+        { "  - expect: {log: y, property: p}\n", "t.yaml:4:22: 'property' goes with 'registry', and this expect step checks 'log'" },
         { "  - expect: {within: 1ms}\n", "t.yaml:4:5: expect step needs a subject: one of service, log, services-of, registry" },
         { "  - expect: {service: X}\n", "t.yaml:4:14: 'service' needs something to check: state, launches or leaked-objects" },
         { "  - expect: {services-of: X}\n", "t.yaml:4:14: 'services-of' needs something to check: count or leaked-objects" },

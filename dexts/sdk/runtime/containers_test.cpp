@@ -234,7 +234,8 @@ TEST_CASE("containers count in the leak census of the server that made them")
     freed->release(); // releases the key it made and its reference on `kept`
     auto live = census(rt);
     REQUIRE(live.size() == 1);
-    CHECK(live[0] == "OSString retain=1");
+    // Made by this test's code: the census names the function (doctest's name for it) and where in it.
+    CHECK(live[0].rfind("OSString retain=1 created in DOCTEST_ANON_FUNC_", 0) == 0);
     kept->release();
     CHECK(census(rt).empty());
 }

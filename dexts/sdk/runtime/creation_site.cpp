@@ -1,4 +1,6 @@
-// Creation sites: return addresses at construction, symbols at report time. Symbols come from
+// Creation sites: return addresses at construction, symbols at report time. The unwind stops at
+// the first frames outside libDriverKit (the caller's code), so it costs a handful of frames.
+// Symbols come from
 // the module's ELF symbol table (.symtab, which also names static functions; .dynsym when the
 // module is stripped), else from dladdr, else the module and an offset into it.
 
@@ -7,8 +9,8 @@
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <elf.h>
-#include <execinfo.h>
 #include <link.h>
+#include <unwind.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -23,13 +25,88 @@
 
 namespace dextlab::sdk {
 
+namespace {
+
+thread_local CreationSite const* t_scope_site = nullptr;
+
+// Where libDriverKit's code lies in memory: frames there are the runtime's own.
+struct AddressRange {
+    uintptr_t low { UINTPTR_MAX };
+    uintptr_t high { 0 };
+    bool contains(uintptr_t address) const { return address >= low && address < high; }
+};
+
+AddressRange const& runtime_code()
+{
+    static AddressRange const range = [] {
+        AddressRange r;
+        Dl_info info {};
+        link_map* self = nullptr;
+        if (!dladdr1(reinterpret_cast<void*>(&runtime_code), &info, reinterpret_cast<void**>(&self), RTLD_DL_LINKMAP) || !self)
+            return r;
+        struct Search {
+            ElfW(Addr) base;
+            AddressRange* range;
+        } search { self->l_addr, &r };
+        dl_iterate_phdr(
+            [](dl_phdr_info* module, size_t, void* raw) {
+                auto& s = *static_cast<Search*>(raw);
+                if (module->dlpi_addr != s.base)
+                    return 0;
+                for (ElfW(Half) i = 0; i < module->dlpi_phnum; ++i) {
+                    auto const& segment = module->dlpi_phdr[i];
+                    if (segment.p_type != PT_LOAD || !(segment.p_flags & PF_X))
+                        continue;
+                    s.range->low = std::min<uintptr_t>(s.range->low, module->dlpi_addr + segment.p_vaddr);
+                    s.range->high = std::max<uintptr_t>(s.range->high, module->dlpi_addr + segment.p_vaddr + segment.p_memsz);
+                }
+                return 1;
+            },
+            &search);
+        return r;
+    }();
+    return range;
+}
+
+struct Walk {
+    CreationSite& site;
+    AddressRange const& runtime;
+    unsigned depth { 0 };
+};
+
+_Unwind_Reason_Code step(_Unwind_Context* context, void* raw)
+{
+    constexpr unsigned kMaxDepth = 64; // a runtime stack deeper than this made the object itself
+    auto& walk = *static_cast<Walk*>(raw);
+    auto ip = static_cast<uintptr_t>(_Unwind_GetIP(context));
+    if (++walk.depth > kMaxDepth || ip == 0)
+        return _URC_END_OF_STACK;
+    if (walk.runtime.contains(ip))
+        return walk.site.count ? _URC_END_OF_STACK : _URC_NO_REASON; // back in the runtime: done
+    walk.site.frames[walk.site.count++] = reinterpret_cast<void*>(ip);
+    return walk.site.count == CreationSite::kFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+} // namespace
+
 CreationSite CreationSite::capture()
 {
+    if (t_scope_site)
+        return *t_scope_site;
     CreationSite site;
-    int n = backtrace(site.frames.data(), static_cast<int>(kFrames));
-    site.count = static_cast<uint8_t>(n > 0 ? n : 0);
+    Walk walk { site, runtime_code() };
+    _Unwind_Backtrace(&step, &walk);
     return site;
 }
+
+CreationSiteScope::CreationSiteScope()
+    : m_site(CreationSite::capture())
+    , m_previous(t_scope_site)
+{
+    t_scope_site = &m_site;
+}
+
+CreationSiteScope::~CreationSiteScope() { t_scope_site = m_previous; }
 
 std::string demangle(char const* name)
 {
@@ -155,16 +232,6 @@ bool locate(void* address, Frame& frame)
     return true;
 }
 
-// The file libDriverKit was loaded from (this code's own module).
-std::string const& runtime_module()
-{
-    static std::string const path = [] {
-        Dl_info info {};
-        return dladdr(reinterpret_cast<void*>(&runtime_module), &info) && info.dli_fname ? std::string(info.dli_fname) : std::string();
-    }();
-    return path;
-}
-
 // Constructors, dextlab-iig's class factories (static `Class_New()`) and CreateAction…
 // methods run on behalf of the code that asked for the object; the site is that code.
 bool is_construction_plumbing(std::string const& function)
@@ -201,8 +268,8 @@ std::string describe_creation_site(CreationSite const& site, std::vector<std::st
         Frame frame;
         if (!locate(site.frames[i], frame))
             continue;
-        bool wanted = modules.empty() ? frame.module != runtime_module()
-                                      : std::find(modules.begin(), modules.end(), frame.module) != modules.end();
+        // Frames are outside libDriverKit already (capture skips its own).
+        bool wanted = modules.empty() || std::find(modules.begin(), modules.end(), frame.module) != modules.end();
         if (!wanted)
             continue;
         if (!is_construction_plumbing(frame.function))

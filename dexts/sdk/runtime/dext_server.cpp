@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <dlfcn.h>
+#include <link.h>
 
 namespace dextlab::sdk {
 
@@ -70,14 +71,12 @@ void register_method_decoder(uint64_t msgid, MethodDecoder decoder) { method_dec
 
 void set_process_dying(bool dying) { t_process_dying = dying; }
 
-Hold adopt(OSMetaClassBase const* object)
+Hold adopt(OSMetaClassBase const* object) { return Hold(object); }
+
+Hold::~Hold()
 {
-    if (!object)
-        return {};
-    return Hold(object, [](OSMetaClassBase const* held) {
-        if (!t_process_dying)
-            held->release();
-    });
+    if (m_object && !t_process_dying)
+        m_object->release();
 }
 
 Hold hold(OSMetaClassBase const* object)
@@ -132,7 +131,7 @@ DextServer::~DextServer()
     }
     auto live = m_live;
     m_live.clear();
-    for (auto const& [object, sequence] : live) {
+    for (auto const& [object, record] : live) {
         object->__dextlab_server = nullptr;
         object->__dextlab_destroy();
     }
@@ -181,7 +180,11 @@ ipc::Message DextServer::load_module(ipc::Message const& message)
         module_classes()[handle] = classes;
     for (auto* meta : module_classes()[handle])
         m_classes[meta->getClassName()] = meta;
+    m_declared_queues.clear(); // superclass names may resolve differently now
     m_modules.push_back(handle);
+    link_map* loaded = nullptr;
+    if (dlinfo(handle, RTLD_DI_LINKMAP, &loaded) == 0 && loaded && loaded->l_name)
+        m_module_files.emplace_back(loaded->l_name);
     return ipc::make_reply(kIOReturnSuccess);
 }
 
@@ -283,7 +286,10 @@ uint64_t DextServer::id_of(OSMetaClassBase const* object)
     return mutable_object->__dextlab_object_id;
 }
 
-void DextServer::object_created(OSMetaClassBase* object) { m_live.emplace(object, m_next_sequence++); }
+void DextServer::object_created(OSMetaClassBase* object)
+{
+    m_live.emplace(object, LiveObject { m_next_sequence++, CreationSite::capture() });
+}
 
 void DextServer::object_destroyed(OSMetaClassBase* object)
 {
@@ -418,8 +424,8 @@ ipc::Message DextServer::census(ipc::Message const&)
     }
     // Objects in creation order, so the report reads the same on every run.
     std::vector<std::pair<uint64_t, OSMetaClassBase*>> ordered;
-    for (auto const& [object, sequence] : m_live)
-        ordered.emplace_back(sequence, object);
+    for (auto const& [object, record] : m_live)
+        ordered.emplace_back(record.sequence, object);
     std::sort(ordered.begin(), ordered.end());
     auto reply = ipc::make_reply(kIOReturnSuccess);
     ipc::WireWriter writer(reply);
@@ -428,7 +434,10 @@ ipc::Message DextServer::census(ipc::Message const&)
         std::string what = class_name_of(object);
         if (is_proxy(object))
             what += " (proxy)";
-        writer.str(what + " retain=" + std::to_string(object->getRetainCount()));
+        what += " retain=" + std::to_string(object->getRetainCount());
+        // Symbolized here, in the process that loaded the dext, and never from addresses alone.
+        std::string site = describe_creation_site(m_live.at(object).site, m_module_files);
+        writer.str(site.empty() ? what : what + " created in " + site);
     }
     return reply;
 }
@@ -576,18 +585,29 @@ QueueState* DextServer::queue_for_method(OSObject* target, uint64_t msgid)
 {
     if (!target)
         return nullptr;
-    for (auto const* meta = target->getMetaClass(); meta; meta = meta->getSuperClass()) {
-        char const* name = meta->getMethodQueueName(msgid);
-        if (!name)
-            continue;
-        if (auto* queue = named_queue_of(target, name))
-            return queue;
-        warn_once(std::string(meta->getClassName()) + "/" + name,
-            std::string("runtime: a method of ") + meta->getClassName() + " is declared QUEUENAME(" + name
-                + ") but no queue was set under that name; it runs on the default queue. Set one with SetDispatchQueue in Start, under the name "
-                + name + ".");
-        break;
+    // Every callback asks. Walking the class chain looks each superclass up by name, and the
+    // answer for a class and a method stays the same once its module is loaded: keep it.
+    auto key = std::make_pair(target->getMetaClass(), msgid);
+    auto declared = m_declared_queues.find(key);
+    if (declared == m_declared_queues.end()) {
+        DeclaredQueue found {};
+        for (auto const* meta = key.first; meta && !found.name; meta = meta->getSuperClass())
+            found = DeclaredQueue { meta, meta->getMethodQueueName(msgid) };
+        declared = m_declared_queues.emplace(key, found).first;
     }
+    auto const [meta, name] = declared->second;
+    if (!name)
+        return default_queue_of(target);
+    if (auto* queue = named_queue_of(target, name))
+        return queue;
+    // The SDK's own queue names (IOUserClient's kIOUserClientQueueNameExternalMethod) are an
+    // option a dext may take up; only a dext's own QUEUENAME without a queue is a mistake.
+    if (find_sdk_class(meta->getClassName()) == meta)
+        return default_queue_of(target);
+    warn_once(std::string(meta->getClassName()) + "/" + name,
+        std::string("runtime: a method of ") + meta->getClassName() + " is declared QUEUENAME(" + name
+            + ") but no queue was set under that name; it runs on the default queue. Set one with SetDispatchQueue in Start, under the name "
+            + name + ".");
     return default_queue_of(target);
 }
 

@@ -4,6 +4,7 @@
 // items when the kernel says so, and turns calls on kernel objects into IPC messages.
 // Everything here is the runtime's own; dext code sees only DriverKit headers.
 
+#include "creation_site.h"
 #include "kernel_model/ipc/message.h"
 #include "kernel_model/ipc/queue_reports.h"
 #include "kernel_model/ipc/transport.h"
@@ -125,16 +126,28 @@ private:
 
     ipc::Channel& m_kernel;
     std::string m_name;
-    std::map<OSMetaClassBase*, uint64_t> m_live;           // every object of this server, with its creation number
+    struct LiveObject {
+        uint64_t sequence;  // creation order, so the census reads the same on every run
+        CreationSite site;  // where the dext made it, symbolized only if it leaks
+    };
+    std::map<OSMetaClassBase*, LiveObject> m_live;         // every object of this server
     std::map<uint64_t, OSMetaClassBase*> m_by_id;          // objects that crossed the link
     std::set<uint64_t> m_kernel_held;                      // ids the kernel holds a reference on
     std::map<uint64_t, std::unique_ptr<QueueState>> m_queues;
     std::map<std::string, OSMetaClass const*> m_classes;   // classes of the modules this server loaded
     std::vector<void*> m_modules;
+    std::vector<std::string> m_module_files; // as the loader names them, for creation sites
     std::set<void*> m_heap;
     std::vector<uint64_t> m_queue_stack; // ids of the queues running items on this stack, innermost last
     std::set<std::string> m_reported;    // one-time runtime warnings already given
     std::map<OSMetaClassBase const*, std::map<std::string, IODispatchQueue*>> m_bound_queues;
+    // queue_for_method's answers: per class and method, the class declaring a QUEUENAME for it
+    // (walking up from the class) and that name, or no name.
+    struct DeclaredQueue {
+        OSMetaClass const* declared_by;
+        char const* name;
+    };
+    std::map<std::pair<OSMetaClass const*, uint64_t>, DeclaredQueue> m_declared_queues;
     uint64_t m_next_dext_id { 1 };
     uint64_t m_next_sequence { 0 };
     uint64_t m_next_queue_id { 1 };

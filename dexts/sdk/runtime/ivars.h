@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 struct OSAction_IVars {
     OSObject* target;      // retained
@@ -71,10 +72,40 @@ constexpr uint32_t kObjectIsProxy = 0x100;
 
 inline bool is_proxy(OSMetaClassBase const* object) { return object->__dextlab_flags & kObjectIsProxy; }
 
-// A reference held by a work item or a pending callback: released when the last copy goes,
+// A reference held by a work item or a pending callback: released when the holder goes,
 // whether the item ran or was dropped. While a dext process dies nothing is released (its
-// objects vanish without free(), as a killed process's do).
-using Hold = std::shared_ptr<OSMetaClassBase const>;
+// objects vanish without free(), as a killed process's do). Each copy holds a reference of its
+// own (the object's count, not a shared_ptr's: every callback makes one, so no allocation).
+class Hold {
+public:
+    Hold() = default;
+    Hold(Hold const& other)
+        : m_object(other.m_object)
+    {
+        if (m_object)
+            m_object->retain();
+    }
+    Hold(Hold&& other) noexcept
+        : m_object(std::exchange(other.m_object, nullptr))
+    {
+    }
+    Hold& operator=(Hold other) noexcept
+    {
+        std::swap(m_object, other.m_object);
+        return *this;
+    }
+    ~Hold();
+    explicit operator bool() const { return m_object != nullptr; }
+
+private:
+    explicit Hold(OSMetaClassBase const* adopted)
+        : m_object(adopted)
+    {
+    }
+    friend Hold adopt(OSMetaClassBase const* object);
+
+    OSMetaClassBase const* m_object { nullptr };
+};
 Hold hold(OSMetaClassBase const* object); // retains
 Hold adopt(OSMetaClassBase const* object); // takes over a reference the caller already has
 void set_process_dying(bool dying);

@@ -7,8 +7,11 @@
 // the run loop, CFRunLoopRun returns and says so on stderr (a Mac would wait forever), and
 // CFRunLoopRunInMode returns kCFRunLoopRunTimedOut; its `seconds` are not measured.
 
+#include <CoreFoundation/CFArray.h>
 #include <CoreFoundation/CFBase.h>
 #include <CoreFoundation/CFDate.h>
+#include <CoreFoundation/CFString.h>
+#include <mach/port.h>
 
 CF_EXTERN_C_BEGIN
 

@@ -3,7 +3,10 @@
 // CFString: immutable and mutable Unicode strings, CFSTR constants, conversion to and from C
 // strings. Lengths and indices count UTF-16 code units, as Apple's do.
 
+#include <CoreFoundation/CFArray.h>
 #include <CoreFoundation/CFBase.h>
+#include <CoreFoundation/CFData.h>
+#include <CoreFoundation/CFDictionary.h>
 
 CF_EXTERN_C_BEGIN
 

@@ -3,6 +3,7 @@
 // The mach_msg return codes an IOKit call can give back when its destination port is not a
 // valid send right (a released or never-issued io_object_t).
 
+#include <mach/kern_return.h>
 #include <mach/port.h>
 
 typedef natural_t mach_msg_size_t;
