@@ -128,6 +128,11 @@ IMPL(PropertySampleDriver, Start)
     if (ret != kIOReturnSuccess) {
         return ret;
     }
+    // Nothing set yet: there is no IOUserServiceProperties to remove from.
+    OSString *greeting = OSString::withCString("SampleGreeting");
+    Log("RemoveProperty before any SetProperties: 0x%08x", RemoveProperty(greeting));
+    OSSafeReleaseNULL(greeting);
+
     ret = PublishSampleProperties(this);
     Log("SetProperties: 0x%08x", ret);
     LogOwnProperties(this, "after SetProperties");

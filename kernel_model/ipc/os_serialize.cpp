@@ -108,13 +108,18 @@ char const* kind_name(Value::Kind kind)
 
 namespace {
 
+constexpr unsigned kMaxDepth = 63; // nested collections: the kernel's reader keeps a 64-entry stack
+
 class Writer {
 public:
     Writer() { word(kSignature); }
 
-    ErrorOr<void> object(Value const& value, bool last)
+    ErrorOr<void> object(Value const& value, bool last, unsigned depth = 0)
     {
         uint32_t end = last ? kEndCollection : 0;
+        bool collection = value.kind == Value::Kind::Array || value.kind == Value::Kind::Dict;
+        if (collection && depth >= kMaxDepth)
+            return Error::with("collections nested more than " + std::to_string(kMaxDepth) + " deep (the kernel's reader refuses them)");
         switch (value.kind) {
         case Value::Kind::Bool:
             // kOSBooleanTrue and kOSBooleanFalse are single objects, so the kernel writes
@@ -152,7 +157,7 @@ public:
             ++m_objects;
             word(kArray | static_cast<uint32_t>(value.array.size()) | end);
             for (size_t i = 0; i < value.array.size(); ++i)
-                TRY(object(value.array[i], i + 1 == value.array.size()));
+                TRY(object(value.array[i], i + 1 == value.array.size(), depth + 1));
             return {};
         case Value::Kind::Dict:
             TRY(check_length(value.dict.size(), "an OSDictionary"));
@@ -161,7 +166,7 @@ public:
             for (size_t i = 0; i < value.dict.size(); ++i) {
                 TRY(symbol(value.dict[i].first));
                 // The end flag goes on the last value, never on a key.
-                TRY(object(value.dict[i].second, i + 1 == value.dict.size()));
+                TRY(object(value.dict[i].second, i + 1 == value.dict.size(), depth + 1));
             }
             return {};
         }
@@ -277,8 +282,7 @@ private:
         std::optional<Value> value;
     };
 
-    static constexpr unsigned kMaxDepth = 63;           // the kernel's stack holds 64 entries
-    static constexpr size_t kMaxValues = 1u << 20;      // what references may expand to, in all
+    static constexpr size_t kMaxValues = 1u << 20; // what references may expand to, in all
 
     ErrorOr<Item> item(unsigned depth)
     {

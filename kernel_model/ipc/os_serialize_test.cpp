@@ -246,6 +246,13 @@ TEST_CASE("corrupted buffers never crash the reader")
 TEST_CASE("values the format cannot hold are refused by try_serialize")
 {
     CHECK_FALSE(try_serialize(Value::make_number(1, 12)).has_value());
+    Value deep = Value::make_array();
+    for (int i = 0; i < 62; ++i)
+        deep = Value::make_array({ deep });
+    CHECK(round_trip(deep) == deep); // 63 nested collections: the most the kernel reads
+    auto too_deep = try_serialize(Value::make_array({ deep }));
+    REQUIRE_FALSE(too_deep.has_value());
+    CHECK(too_deep.error().message.find("nested more than 63 deep") != std::string::npos);
     auto big = try_serialize(Value::make_data(std::vector<uint8_t>(kDataMask + 1)));
     REQUIRE_FALSE(big.has_value());
     CHECK(big.error().message.find("24 bits") != std::string::npos);

@@ -2,6 +2,7 @@
 
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/matching/matching.h"
+#include "kernel_model/properties/user_properties.h"
 #include "kernel_model/registry/property_serial.h"
 #include "sim/lab/lab.h"
 
@@ -66,7 +67,8 @@ ipc::AppResult<std::vector<uint8_t>> LabAppPort::property(uint64_t id, std::stri
         result.status = kr::NoDevice;
         return result;
     }
-    auto const* value = entry->property(key);
+    // What the app sees is the merged view: a dext's SetProperties values over the kernel's.
+    auto const* value = kernel::visible_property(*entry, key);
     if (!value) {
         result.status = kr::NotFound;
         return result;
@@ -83,7 +85,7 @@ ipc::AppResult<std::vector<uint8_t>> LabAppPort::properties(uint64_t id)
         result.status = kr::NoDevice;
         return result;
     }
-    result.value = kernel::property_to_bytes(kernel::Property::dict(entry->properties));
+    result.value = kernel::property_to_bytes(kernel::Property::dict(kernel::merged_properties(*entry)));
     return result;
 }
 

@@ -175,6 +175,8 @@ std::string describe(ExpectStep const& e)
         add("log \"" + *e.log + "\"");
     if (e.services_of)
         add("services-of " + *e.services_of);
+    if (e.dext)
+        add("dext " + *e.dext + (e.with ? " with \"" + *e.with + "\"" : ""));
     if (e.event)
         add("event " + *e.event + (e.with ? " with \"" + *e.with + "\"" : ""));
     if (e.count)
@@ -182,15 +184,13 @@ std::string describe(ExpectStep const& e)
     if (e.leaked_objects)
         add("leaked-objects " + e.leaked_objects->to_string());
     if (e.registry)
-        add("registry " + *e.registry + (e.present.value_or(true) ? "" : " absent"));
+        add("registry " + *e.registry + (e.present.value_or(true) || e.property ? "" : " absent"));
     if (e.sysext)
         add("sysext " + *e.sysext);
     if (e.version)
         add("version " + *e.version);
-    if (e.dext)
-        add("dext " + *e.dext + (e.with ? " with \"" + *e.with + "\"" : ""));
     if (e.property)
-        add("property " + *e.property + (e.value ? " = " + *e.value : ""));
+        add("property " + *e.property + (e.value ? " = " + *e.value : "") + (e.present.value_or(true) ? "" : " absent"));
     return text;
 }
 

@@ -15,7 +15,7 @@ namespace osser = ipc::osser;
 
 namespace {
 
-constexpr unsigned kMaxDepth = 63; // what the kernel's reader accepts
+constexpr unsigned kMaxDepth = 63; // nested collections the kernel's reader accepts
 
 char const* class_of(OSObject const* object)
 {
@@ -59,8 +59,9 @@ ErrorOr<osser::Value> convert(OSObject const* object, unsigned depth)
 {
     if (!object)
         return Error::with("a NULL object");
-    if (depth > kMaxDepth)
-        return Error::with("containers nested more than " + std::to_string(kMaxDepth) + " deep (does a collection contain itself?)");
+    bool collection = OSDynamicCast(OSCollection, object) != nullptr;
+    if (collection && depth >= kMaxDepth)
+        return Error::with("collections nested more than " + std::to_string(kMaxDepth) + " deep (does a collection contain itself?)");
     if (auto const* boolean = OSDynamicCast(OSBoolean, object))
         return osser::Value::make_bool(boolean == kOSBooleanTrue);
     if (auto const* number = OSDynamicCast(OSNumber, object))

@@ -120,7 +120,7 @@ TEST_CASE("what has no serialized form is refused, naming it")
         array->setObject(array);
         auto v = to_serial_value(array);
         REQUIRE_FALSE(v.has_value());
-        CHECK(v.error().message.find("nested more than 63 deep (does a collection contain itself?)") != std::string::npos);
+        CHECK(v.error().message.find("collections nested more than 63 deep (does a collection contain itself?)") != std::string::npos);
         array->removeObject(0);
         array->release();
     }
