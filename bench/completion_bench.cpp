@@ -43,7 +43,7 @@ constexpr uint64_t kBenchVendor = 0x1209;
 class BenchLab {
 public:
     BenchLab(std::string dext, std::string user_class, uint64_t product)
-        : m_lab(lab::LabOptions { .dext_search_path = { DEXTLAB_BENCH_DEXT_DIR } })
+        : m_lab(options())
         , m_dext(std::move(dext))
         , m_user_class(std::move(user_class))
     {
@@ -87,6 +87,13 @@ public:
     }
 
 private:
+    static lab::LabOptions options()
+    {
+        lab::LabOptions options;
+        options.dext_search_path = { DEXTLAB_BENCH_DEXT_DIR }; // the bench dexts only
+        return options;
+    }
+
     lab::Lab m_lab;
     std::string m_dext;
     std::string m_user_class;

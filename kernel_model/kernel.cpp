@@ -1,6 +1,7 @@
 #include "kernel.h"
 
 #include "kernel_model/dispatch/dispatch_calls.h"
+#include "kernel_model/hid/hid_devices.h"
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/memory/memory_calls.h"
@@ -28,7 +29,12 @@ constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Sto
     "IOUSBHostInterface::CopyPipe", "IOUSBHostInterface::CopyConfigurationDescriptor", "IOUSBHostPipe::AsyncIO",
     "IOUSBHostPipe::Abort", "IOUSBHostPipe::GetDescriptors", "IOUSBHostPipe::ClearStall",
     "IOUSBHostPipe::CompleteAsyncIO", "IOTimerDispatchSource::TimerOccurred", "IOService::NewUserClient", "IOService::Create",
-    "IOUserClient::_ExternalMethod", "IOUserClient::AsyncCompletion", "IOUserClient::CopyClientMemoryForType" };
+    "IOUserClient::_ExternalMethod", "IOUserClient::AsyncCompletion", "IOUserClient::CopyClientMemoryForType",
+    "IOHIDDevice::_ProcessReport", "IOUSBHostInterface::CopyDevice", "IOUSBHostDevice::Open", "IOUSBHostDevice::Close", "IOUSBHostDevice::_GetDescriptor",
+    "IOUSBHostDevice::_CurrentConfiguration", "IOUSBHostDevice::DeviceRequest", "IOUSBHostDevice::AsyncDeviceRequest",
+    "IOUSBHostDevice::AbortDeviceRequests", "IOUSBHostDevice::CompleteAsyncDeviceRequest", "IOUSBHostDevice::SetConfiguration",
+    "IOUSBHostDevice::GetAddress", "IOUSBHostDevice::GetSpeed", "IOUSBHostDevice::GetFrameNumber", "IOUSBHostDevice::Reset",
+    "IOUSBHostDevice::CreateInterfaceIterator", "IOUSBHostDevice::DestroyInterfaceIterator", "IOUSBHostDevice::CopyInterface" };
 } // namespace
 
 Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing)
@@ -44,6 +50,7 @@ Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher
     m_memory = std::make_unique<MemoryCalls>(*this);
     m_properties = std::make_unique<PropertyCalls>(*this);
     m_user_clients = std::make_unique<UserClients>(*this);
+    m_hid = std::make_unique<HidDevices>(*this);
     // IOUserResources is always there (reference 3.1): dexts that drive no hardware match it
     // with IOResourceMatch = IOKit.
     auto& resources = m_objects.create<UserResourcesNub>();
@@ -65,6 +72,7 @@ Kernel::~Kernel()
     m_retired.clear();
     m_usb.reset();
     m_user_clients.reset();
+    m_hid.reset();
 }
 
 std::string Kernel::method_name(uint64_t msgid) const
@@ -186,10 +194,15 @@ void Kernel::attach(RegistryEntry& child, RegistryEntry& parent)
 
 void Kernel::publish_nub(RegistryEntry& nub, RegistryEntry& parent)
 {
+    attach_nub(nub, parent);
+    register_entry(nub);
+}
+
+void Kernel::attach_nub(RegistryEntry& nub, RegistryEntry& parent)
+{
     attach(nub, parent);
     m_trace.emit(tp::registry_publish, kProcess, "registry", nub.name,
         { TraceField::dec("id", nub.id()), TraceField::text("class", nub.class_name()) });
-    register_entry(nub);
 }
 
 void Kernel::register_entry(RegistryEntry& entry)
@@ -198,6 +211,7 @@ void Kernel::register_entry(RegistryEntry& entry)
     if (m_registry_observer)
         m_registry_observer(entry, RegistryEvent::Registered);
     match(entry);
+    m_hid->entry_registered(entry); // a HID device publishes its IOHIDInterface
 }
 
 void Kernel::match(RegistryEntry& nub)
@@ -246,6 +260,9 @@ void Kernel::match(RegistryEntry& nub)
             break;
         }
     }
+    // A USB device nothing claimed is configured by the composite driver (kernel_model/usb_host).
+    if (auto* device = dynamic_cast<UsbDeviceNub*>(&nub))
+        m_usb->device_matched(*device);
 }
 
 UserServer& Kernel::server_for(CatalogueEntry const& entry) { return *m_servers.at(entry.bundle); }
@@ -404,7 +421,9 @@ void Kernel::clients_gone(RegistryEntry& entry)
 {
     auto* service = dynamic_cast<UserService*>(&entry);
     if (!service) {
-        finalize(entry);
+        // An interface a device-level driver still has open goes when that driver closes it.
+        if (!m_usb->hold_until_closed(entry))
+            finalize(entry);
         return;
     }
     service->terminating = true;
@@ -476,6 +495,8 @@ void Kernel::finalize(RegistryEntry& entry)
         for (auto& [address, pipe] : in->pipes)
             m_objects.destroy(pipe->id());
         in->pipes.clear();
+        if (in->device)
+            std::erase(in->device->interfaces, in);
     }
     m_objects.destroy(entry.id());
     if (parent && parent != &m_root && !parent->active && parent->busy == 0 && parent->children.empty())
@@ -648,6 +669,8 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
     case ipc::MessageKind::Call:
         if (auto reply = m_dispatch->handle(server, message))
             return std::move(reply).value();
+        if (auto reply = m_hid->handle(server, message)) // before properties: a HID device's SetProperties is its own
+            return std::move(reply).value();
         if (auto reply = m_properties->handle(server, message))
             return std::move(reply).value();
         if (auto reply = m_user_clients->handle(server, message))
@@ -759,7 +782,7 @@ ipc::Message Kernel::handle_service_call(UserServer& server, UserService& servic
 
 void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
 {
-    if (m_user_clients->invoke_done(server, message))
+    if (m_user_clients->invoke_done(server, message) || m_hid->invoke_done(server, message))
         return;
     auto* service = m_objects.find_as<UserService>(message.header.target);
     if (!service || service->server != &server)
@@ -794,7 +817,8 @@ void Kernel::handle_invoke_done(UserServer& server, ipc::Message const& message)
 void Kernel::handle_release_proxy(UserServer& server, uint64_t id)
 {
     // Memory proxies went to kernel_model/memory before this.
-    (void)m_user_clients->release_proxy(server, id);
+    if (!m_user_clients->release_proxy(server, id))
+        (void)m_hid->release_proxy(server, id);
 }
 
 // ---- USB completions ----
@@ -805,12 +829,16 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
     uint64_t tag = transfer.server_tag;
     uint64_t action = transfer.action_id;
     uint64_t actual = transfer.transfer.actual;
-    auto deliver = [this, tag, action, actual, status] {
+    uint64_t prototype = transfer.completion_msgid ? transfer.completion_msgid : ids::IOUSBHostPipe_CompleteAsyncIO;
+    auto deliver = [this, tag, action, actual, status, prototype] {
         auto* server = server_by_tag(tag);
         if (!server || !server->running())
             return; // the process that asked is gone, and its action with it
-        auto invoke = ipc::Message::make(ipc::MessageKind::Invoke, action, ids::IOUSBHostPipe_CompleteAsyncIO);
-        ipc::WireWriter(invoke).u64(status).u64(actual).u64(m_scheduler.now());
+        auto invoke = ipc::Message::make(ipc::MessageKind::Invoke, action, prototype);
+        ipc::WireWriter args(invoke);
+        args.u64(status).u64(actual);
+        if (prototype == ids::IOUSBHostPipe_CompleteAsyncIO)
+            args.u64(m_scheduler.now()); // completionTimestamp; device requests have none
         auto delivered = server->send(std::move(invoke));
         if (!delivered)
             m_trace.emit(tp::server_error, server->display_name(), "ipc", server->name(),
@@ -825,6 +853,8 @@ void Kernel::transfer_finished(PendingTransfer const& transfer, uint32_t status)
 }
 
 uint32_t Kernel::prepare_transfer_memory(PendingTransfer& transfer) { return m_memory->prepare_transfer(transfer); }
+
+void Kernel::release_transfer_memory(PendingTransfer const& transfer) { m_memory->transfer_finished(transfer); }
 
 BufferDescriptor* Kernel::buffer_for(uint64_t id, uint64_t server_tag) { return m_memory->buffer(id, server_tag); }
 

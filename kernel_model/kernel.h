@@ -25,6 +25,7 @@ namespace dextlab::kernel {
 class DispatchCalls; // kernel_model/dispatch: dext queues, timers and data queues
 class UserClients;   // kernel_model/user_client: IOService::Create, IOServiceOpen and connections
 class MemoryCalls;   // kernel_model/memory: buffers, sub-descriptors, mappings, transfer memory
+class HidDevices;    // kernel_model/hid: AppleUserHIDDevice, IOHIDInterface nubs, reports
 class PropertyCalls; // kernel_model/properties: a dext's registry-property calls
 
 // What the registry tells those watching it (an app's matching notifications).
@@ -89,6 +90,8 @@ public:
 
     // The app side of user clients (the lab's AppPort uses it).
     UserClients& user_clients() { return *m_user_clients; }
+    // HID devices of dexts: the HID event system's setReport / getReport (the lab's `hid` step).
+    HidDevices& hid() { return *m_hid; }
     // One observer of registrations and terminations (the lab's AppPort, for notifications).
     void set_registry_observer(RegistryObserver observer) { m_registry_observer = std::move(observer); }
     // IOResources' dext-side twin: the nub virtual dexts match (IOProviderClass IOUserResources).
@@ -101,9 +104,13 @@ public:
 
     // UsbHostDelegate
     void publish_nub(RegistryEntry& nub, RegistryEntry& parent) override;
+    void attach_nub(RegistryEntry& nub, RegistryEntry& parent) override;
+    void register_nub(RegistryEntry& nub) override { register_entry(nub); }
     void terminate_nub(RegistryEntry& nub) override;
+    void finalize_nub(RegistryEntry& nub) override { finalize(nub); }
     void transfer_finished(PendingTransfer const& transfer, uint32_t status) override;
     uint32_t prepare_transfer_memory(PendingTransfer& transfer) override;
+    void release_transfer_memory(PendingTransfer const& transfer) override;
     // A buffer of `server_tag`'s dext by id (the data-queue observer, user clients).
     BufferDescriptor* buffer_for(uint64_t id, uint64_t server_tag);
     ObjectTable& objects() override { return m_objects; }
@@ -165,6 +172,7 @@ private:
     std::unique_ptr<DispatchCalls> m_dispatch;
     std::unique_ptr<UserClients> m_user_clients;
     std::unique_ptr<MemoryCalls> m_memory;
+    std::unique_ptr<HidDevices> m_hid;
     std::unique_ptr<PropertyCalls> m_properties;
     RegistryObserver m_registry_observer;
     RegistryEntry* m_user_resources { nullptr };
@@ -175,6 +183,7 @@ private:
     friend class DispatchCalls;
     friend class UserClients;
     friend class MemoryCalls;
+    friend class HidDevices;
 };
 
 } // namespace dextlab::kernel

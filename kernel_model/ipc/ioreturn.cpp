@@ -19,6 +19,7 @@ std::string ioreturn_name(uint32_t value)
     case Unsupported: return "kIOReturnUnsupported";
     case NotOpen: return "kIOReturnNotOpen";
     case Busy: return "kIOReturnBusy";
+    case Offline: return "kIOReturnOffline";
     case Timeout: return "kIOReturnTimeout";
     case NotReady: return "kIOReturnNotReady";
     case NotPermitted: return "kIOReturnNotPermitted";

@@ -20,6 +20,7 @@ constexpr uint32_t Unsupported = 0xe00002c7;
 constexpr uint32_t VMError = 0xe00002c8;
 constexpr uint32_t NotOpen = 0xe00002cd;
 constexpr uint32_t Busy = 0xe00002d5;
+constexpr uint32_t Offline = 0xe00002d7;
 constexpr uint32_t Timeout = 0xe00002d6;
 constexpr uint32_t NotReady = 0xe00002d8;
 constexpr uint32_t NotAttached = 0xe00002d9;

@@ -27,6 +27,11 @@ public:
         // A user client's kernel class (IOUserUserClient) is an IOUserClient.
         if (ioclass == "IOUserUserClient")
             return { ioclass, "IOUserClient", "IOService", "IORegistryEntry", "OSObject" };
+        // IOHIDFamily's kernel classes for IOUserHIDDevice and IOUserHIDEventService.
+        if (ioclass == "AppleUserHIDDevice")
+            return { ioclass, "IOHIDDevice", "IOService", "IORegistryEntry", "OSObject" };
+        if (ioclass == "AppleUserHIDEventService")
+            return { ioclass, "IOHIDEventService", "IOService", "IORegistryEntry", "OSObject" };
         return { ioclass, "IOService", "IORegistryEntry", "OSObject" };
     }
     std::string ioclass { "IOUserService" }; // the personality's IOClass

@@ -3,7 +3,9 @@
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/trace_points.h"
+#include "kernel_model/usb_host/trace_points.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace dextlab::kernel {
@@ -20,16 +22,18 @@ class PortAdapter final : public usb::UsbHostPort {
 public:
     PortAdapter(UsbHostModel& host, UsbDeviceNub& nub, Scheduler& scheduler)
         : m_host(host)
-        , m_nub(nub)
+        , m_nub(&nub)
         , m_scheduler(scheduler)
     {
     }
     Scheduler& scheduler() override { return m_scheduler; }
-    void transfer_completed(usb::Transfer& transfer) override { m_host.transfer_completed(m_nub, transfer); }
+    void transfer_completed(usb::Transfer& transfer) override { m_host.transfer_completed(*m_nub, transfer); }
+    // After a port reset the same device answers for a new nub.
+    void retarget(UsbDeviceNub& nub) { m_nub = &nub; }
 
 private:
     UsbHostModel& m_host;
-    UsbDeviceNub& m_nub;
+    UsbDeviceNub* m_nub;
     Scheduler& m_scheduler;
 };
 
@@ -122,8 +126,8 @@ ErrorOr<void> UsbHostModel::plug(std::string const& id, std::unique_ptr<usb::Usb
 }
 
 // Enumeration as a host does it (USB 2.0 §9.1.2): SET_ADDRESS, the device and configuration
-// descriptors, the strings, then the device nub; the composite driver then sets configuration 1
-// and publishes one nub per interface. Each request is one traced control transfer.
+// descriptors, the strings, then the device nub. Who configures the device is decided by
+// matching on that nub (usb_configuration.cpp). Each request is one traced control transfer.
 void UsbHostModel::enumerate(UsbDeviceNub& nub)
 {
     uint8_t address = m_next_address++;
@@ -142,7 +146,7 @@ void UsbHostModel::enumerate(UsbDeviceNub& nub)
                 control(nub, get_descriptor(2, 0, 0, total), [this, &nub](usb::Transfer& t) {
                     if (t.status != TransferStatus::Success)
                         return;
-                    nub.configuration.assign(t.buffer.begin(), t.buffer.begin() + t.actual);
+                    nub.configurations[0].assign(t.buffer.begin(), t.buffer.begin() + t.actual);
                     publish_device(nub);
                 });
             });
@@ -216,74 +220,11 @@ void UsbHostModel::publish_device(UsbDeviceNub& nub)
                 m_trace.emit(tp::usb_attach, kProcess, "usb", nub.device_id,
                     { TraceField::dec("port", nub.port), TraceField::dec("address", nub.address),
                         TraceField::hex("vid", d.idVendor), TraceField::hex("pid", d.idProduct) });
+                // Matching runs on the device first; what configures it depends on who matched
+                // (device_matched).
                 m_delegate.publish_nub(nub, m_delegate.root());
-                if (!nub.unplugged && nub.active)
-                    publish_interfaces(nub);
             });
         });
-    });
-}
-
-void UsbHostModel::publish_interfaces(UsbDeviceNub& nub)
-{
-    if (nub.configuration.size() < sizeof(usb::ConfigurationDescriptor))
-        return;
-    usb::ConfigurationDescriptor config;
-    std::memcpy(&config, nub.configuration.data(), sizeof config);
-    uint8_t value = config.bConfigurationValue;
-    control(nub, usb::SetupPacket { 0x00, 9, value, 0, 0 }, [this, &nub, value](usb::Transfer& t) {
-        if (t.status != TransferStatus::Success || nub.unplugged)
-            return;
-        nub.set_property("kUSBCurrentConfiguration", Property::number(value, 8));
-        // Walk the configuration: each interface's default alternate setting becomes a nub.
-        UsbInterfaceNub* current = nullptr;
-        size_t offset = 0;
-        auto const& bytes = nub.configuration;
-        while (offset + 2 <= bytes.size()) {
-            uint8_t length = bytes[offset];
-            uint8_t type = bytes[offset + 1];
-            if (length < 2 || offset + length > bytes.size())
-                break; // a malformed descriptor ends the walk
-            if (type == 4 && length >= sizeof(usb::InterfaceDescriptor)) {
-                usb::InterfaceDescriptor iface;
-                std::memcpy(&iface, &bytes[offset], sizeof iface);
-                current = nullptr;
-                if (iface.bAlternateSetting == 0) {
-                    auto& in = m_delegate.objects().create<UsbInterfaceNub>();
-                    in.device = &nub;
-                    in.descriptor = iface;
-                    in.name = "IOUSBHostInterface";
-                    char loc[8];
-                    std::snprintf(loc, sizeof loc, "%x", iface.bInterfaceNumber);
-                    in.location = loc;
-                    current = &in;
-                    nub.interfaces.push_back(&in);
-                }
-            } else if (type == 5 && current && length >= sizeof(usb::EndpointDescriptor)) {
-                usb::EndpointDescriptor ep;
-                std::memcpy(&ep, &bytes[offset], sizeof ep);
-                current->endpoints.push_back(ep);
-            }
-            offset += length;
-        }
-        for (auto* in : nub.interfaces) {
-            auto& d = in->descriptor;
-            in->set_property("bInterfaceNumber", Property::number(d.bInterfaceNumber, 8));
-            in->set_property("bAlternateSetting", Property::number(d.bAlternateSetting, 8));
-            in->set_property("bInterfaceClass", Property::number(d.bInterfaceClass, 8));
-            in->set_property("bInterfaceSubClass", Property::number(d.bInterfaceSubClass, 8));
-            in->set_property("bInterfaceProtocol", Property::number(d.bInterfaceProtocol, 8));
-            in->set_property("bNumEndpoints", Property::number(d.bNumEndpoints, 8));
-            in->set_property("bConfigurationValue", Property::number(nub.property("kUSBCurrentConfiguration")->as_number(), 8));
-            // Interface nubs carry the device's ids too ([USBF] IOUSBInterface::SetProperties).
-            for (char const* key : { "idVendor", "idProduct", "bcdDevice", "locationID" })
-                in->set_property(key, *nub.property(key));
-        }
-        for (auto* in : nub.interfaces) {
-            if (nub.unplugged)
-                break;
-            m_delegate.publish_nub(*in, nub);
-        }
     });
 }
 
@@ -302,6 +243,7 @@ ErrorOr<void> UsbHostModel::unplug(std::string const& id)
         for (auto& [address, pipe] : in->pipes)
             abort_pipe(*pipe, kr::Aborted);
     }
+    abort_device_requests(nub, 0, kr::Aborted);
     for (auto it = m_control.begin(); it != m_control.end();) {
         if (it->second.nub_id == nub.id()) {
             nub.device->cancel(*it->second.transfer);
@@ -315,6 +257,48 @@ ErrorOr<void> UsbHostModel::unplug(std::string const& id)
     return {};
 }
 
+// IOUSBHostDevice::Reset: the port is reset and the device enumerated again. Everything in
+// flight completes with kIOReturnAborted, the old nub terminates (its drivers' Stop) and the same
+// device, back in its Default state (USB 2.0 §9.1.1.3), gets a new nub, as macOS publishes a new
+// IOUSBHostDevice. The lab enumerates it at once rather than after the old nub is gone.
+uint32_t UsbHostModel::reset_device(UsbDeviceNub& nub)
+{
+    uint64_t id = nub.id();
+    // Terminating sends Stop to drivers, maybe in the caller's own server: in the next event.
+    m_scheduler.schedule_after(0, [this, id] {
+        auto* old = m_delegate.objects().find_as<UsbDeviceNub>(id);
+        if (!old || old->unplugged || !m_devices.contains(old->device_id))
+            return;
+        m_trace.emit(tp::usb_reset, kProcess, "usb", old->device_id, { TraceField::text("by", client_name(old->opened_by)) });
+        for (auto* in : old->interfaces) {
+            for (auto& [address, pipe] : in->pipes)
+                abort_pipe(*pipe, kr::Aborted);
+        }
+        abort_device_requests(*old, 0, kr::Aborted);
+        for (auto it = m_control.begin(); it != m_control.end();) {
+            if (it->second.nub_id == old->id()) {
+                old->device->cancel(*it->second.transfer);
+                it = m_control.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        auto& fresh = m_delegate.objects().create<UsbDeviceNub>();
+        fresh.device_id = old->device_id;
+        fresh.port = old->port;
+        fresh.device = std::move(old->device);
+        fresh.port_adapter = std::move(old->port_adapter);
+        fresh.name = fresh.device->product_name();
+        static_cast<PortAdapter&>(*fresh.port_adapter).retarget(fresh);
+        old->unplugged = true; // calls on the old nub now answer kIOReturnNoDevice
+        m_devices[fresh.device_id] = &fresh;
+        m_delegate.terminate_nub(*old);
+        fresh.device->reset();
+        enumerate(fresh);
+    });
+    return kr::Success;
+}
+
 void UsbHostModel::abort_pipe(UsbPipe& pipe, uint32_t status)
 {
     auto pending = std::move(pipe.pending);
@@ -322,15 +306,16 @@ void UsbHostModel::abort_pipe(UsbPipe& pipe, uint32_t status)
     for (auto& p : pending) {
         pipe.interface->device->device->cancel(p->transfer);
         p->transfer.status = TransferStatus::Aborted;
-        emit_transfer_end(*pipe.interface->device, p->transfer);
+        emit_transfer_end(*pipe.interface->device, p->transfer, status);
         m_delegate.transfer_finished(*p, status);
     }
 }
 
-void UsbHostModel::emit_transfer_end(UsbDeviceNub const& nub, usb::Transfer const& t)
+void UsbHostModel::emit_transfer_end(UsbDeviceNub const& nub, usb::Transfer const& t, uint32_t status)
 {
+    // `status` is the bus's view, `ioreturn` what the dext's completion receives (Abort's withError).
     std::vector<TraceField> fields { TraceField::hex("ep", t.endpoint), TraceField::text("status", usb::to_string(t.status)),
-        TraceField::dec("actual", t.actual) };
+        TraceField::text("ioreturn", kr::ioreturn_name(status)), TraceField::dec("actual", t.actual) };
     // The first bytes moved, as a capture would show them (up to 16).
     if (t.actual > 0) {
         std::string data;
@@ -345,18 +330,49 @@ void UsbHostModel::emit_transfer_end(UsbDeviceNub const& nub, usb::Transfer cons
         TracePhase::AsyncEnd, t.id);
 }
 
+void UsbHostModel::emit_control(UsbDeviceNub const& nub, usb::Transfer const& transfer, std::string const& client)
+{
+    auto const& s = transfer.setup;
+    std::vector<TraceField> fields { TraceField::hex("bmRequestType", s.bmRequestType), TraceField::hex("bRequest", s.bRequest),
+        TraceField::hex("wValue", s.wValue), TraceField::hex("wIndex", s.wIndex), TraceField::dec("wLength", s.wLength),
+        TraceField::text("status", usb::to_string(transfer.status)), TraceField::dec("actual", transfer.actual) };
+    if (!client.empty())
+        fields.push_back(TraceField::text("client", client));
+    m_trace.emit(tp::usb_control, kProcess, "usb", nub.device_id, std::move(fields));
+}
+
+bool UsbHostModel::control_now(UsbDeviceNub& nub, usb::Transfer& transfer, std::string const& client)
+{
+    transfer.id = ++m_next_transfer_id;
+    transfer.endpoint = 0;
+    transfer.type = usb::EndpointType::Control;
+    transfer.status = TransferStatus::Pending;
+    m_control_now = &transfer;
+    nub.device->submit(transfer);
+    m_control_now = nullptr;
+    if (transfer.status == TransferStatus::Pending) {
+        nub.device->cancel(transfer);
+        return false;
+    }
+    emit_control(nub, transfer, client);
+    return true;
+}
+
 void UsbHostModel::transfer_completed(UsbDeviceNub& nub, usb::Transfer& transfer)
 {
     if (transfer.type == usb::EndpointType::Control && transfer.endpoint == 0) {
+        if (&transfer == m_control_now)
+            return; // control_now reads the outcome off the transfer
+        for (auto& request : nub.requests) {
+            if (&request->pending.transfer == &transfer) {
+                finish_device_request(nub, *request, to_ioreturn(transfer.status));
+                return;
+            }
+        }
         auto it = m_control.find(transfer.id);
         if (it == m_control.end())
             return;
-        auto const& s = transfer.setup;
-        m_trace.emit(tp::usb_control, kProcess, "usb", nub.device_id,
-            { TraceField::hex("bmRequestType", s.bmRequestType), TraceField::hex("bRequest", s.bRequest),
-                TraceField::hex("wValue", s.wValue), TraceField::hex("wIndex", s.wIndex),
-                TraceField::dec("wLength", s.wLength), TraceField::text("status", usb::to_string(transfer.status)),
-                TraceField::dec("actual", transfer.actual) });
+        emit_control(nub, transfer);
         auto request = std::make_shared<ControlRequest>(std::move(it->second));
         m_control.erase(it);
         // Continue in a new event: the device may be completing from inside submit().
@@ -379,7 +395,7 @@ void UsbHostModel::transfer_completed(UsbDeviceNub& nub, usb::Transfer& transfer
                 if (transfer.status == TransferStatus::Stall)
                     pipe->halted = true;
                 // IN bytes reach the dext's buffer in transfer_finished (the kernel's memory model).
-                emit_transfer_end(nub, transfer);
+                emit_transfer_end(nub, transfer, to_ioreturn(transfer.status));
                 m_delegate.transfer_finished(*done, to_ioreturn(transfer.status));
                 return;
             }
@@ -392,26 +408,24 @@ bool UsbHostModel::handle_call(uint64_t server_tag, uint64_t service_id, KernelO
 {
     namespace ids = ipc::ids;
     auto set_status = [&](uint32_t status) { reply = ipc::make_reply(status); };
+    if (auto* device = dynamic_cast<UsbDeviceNub*>(&target))
+        return handle_device_call(server_tag, *device, msgid, args, reply);
     if (auto* in = dynamic_cast<UsbInterfaceNub*>(&target)) {
         if (msgid == ids::IOUSBHostInterface_Open) {
             set_status(handle_open(*in, service_id, args));
         } else if (msgid == ids::IOUSBHostInterface_Close) {
-            if (in->opened_by == 0) {
-                set_status(kr::NotOpen);
-            } else {
-                for (auto& [address, pipe] : in->pipes)
-                    abort_pipe(*pipe, kr::Aborted);
-                in->opened_by = 0;
-                set_status(kr::Success);
-            }
+            set_status(handle_close(*in, args));
         } else if (msgid == ids::IOUSBHostInterface_CopyPipe) {
             ipc::Message r = ipc::make_reply(0);
             uint32_t status = handle_copy_pipe(*in, args, r);
             reply = status == kr::Success ? std::move(r) : ipc::make_reply(status);
+        } else if (msgid == ids::IOUSBHostInterface_CopyDevice) {
+            reply = ipc::make_reply(kr::Success);
+            ipc::WireWriter(reply).object(in->device->id(), in->device->class_chain_text());
         } else if (msgid == ids::IOUSBHostInterface_CopyConfigurationDescriptor) {
             reply = ipc::make_reply(kr::Success);
             ipc::WireWriter(reply)
-                .bytes(in->device->configuration.data(), in->device->configuration.size())
+                .bytes(in->configuration.data(), in->configuration.size())
                 .u64(in->descriptor.bInterfaceNumber)
                 .u64(in->descriptor.bAlternateSetting);
         } else {
@@ -450,13 +464,53 @@ uint32_t UsbHostModel::handle_open(UsbInterfaceNub& in, uint64_t service_id, ipc
     auto client = args.object();
     if (!client)
         return kr::BadArgument;
-    if (in.device->unplugged || !in.active)
+    if (in.device->unplugged || !in.active || in.retired)
         return kr::NoDevice;
     if (in.opened_by != 0 && in.opened_by != client.value().id)
-        return kr::ExclusiveAccess;
+        return refuse(*in.device, "IOUSBHostInterface::Open", kr::ExclusiveAccess,
+            client_name(in.opened_by) + " has IOUSBHostInterface@" + in.location + " open; one client at a time may have an interface open "
+                "(a device-level driver that drives the interface itself should not let interface drivers match it: "
+                "SetConfiguration(value, false))");
     (void)service_id;
     in.opened_by = client.value().id;
     return kr::Success;
+}
+
+uint32_t UsbHostModel::handle_close(UsbInterfaceNub& in, ipc::WireReader& args)
+{
+    auto client = args.object();
+    if (!client)
+        return kr::BadArgument;
+    if (in.opened_by == 0 || in.opened_by != client.value().id)
+        return kr::NotOpen;
+    close_interface(in);
+    return kr::Success;
+}
+
+void UsbHostModel::close_interface(UsbInterfaceNub& in)
+{
+    for (auto& [address, pipe] : in.pipes)
+        abort_pipe(*pipe, kr::Aborted);
+    in.opened_by = 0;
+    // Its termination waited for this close; the finalize runs in its own event, never inside
+    // the dext's call.
+    if (in.finalize_on_close) {
+        in.finalize_on_close = false;
+        uint64_t id = in.id();
+        m_scheduler.schedule_after(0, [this, id] {
+            if (auto* entry = m_delegate.objects().find_as<UsbInterfaceNub>(id); entry && !entry->active)
+                m_delegate.finalize_nub(*entry);
+        });
+    }
+}
+
+bool UsbHostModel::hold_until_closed(RegistryEntry& entry)
+{
+    auto* in = dynamic_cast<UsbInterfaceNub*>(&entry);
+    if (!in || in->opened_by == 0)
+        return false;
+    in->finalize_on_close = true;
+    return true;
 }
 
 uint32_t UsbHostModel::handle_copy_pipe(UsbInterfaceNub& in, ipc::WireReader& args, ipc::Message& reply)
@@ -492,7 +546,7 @@ uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::
     if (!buffer_ref || !length || !action || !timeout || action.value().id == 0)
         return kr::BadArgument;
     auto& in = *pipe.interface;
-    if (in.device->unplugged || !in.active)
+    if (in.device->unplugged || !in.active || in.retired)
         return kr::NoDevice;
     if (in.opened_by == 0)
         return kr::NotOpen;
@@ -509,6 +563,7 @@ uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::
     pending->server_tag = server_tag;
     pending->buffer_id = buffer_ref.value().id;
     pending->action_id = action.value().id;
+    pending->completion_msgid = ipc::ids::IOUSBHostPipe_CompleteAsyncIO;
     pending->pipe = &pipe;
     auto& t = pending->transfer;
     t.id = m_next_transfer_id + 1; // taken only if the memory is accepted
@@ -529,14 +584,18 @@ uint32_t UsbHostModel::handle_async_io(UsbPipe& pipe, uint64_t server_tag, ipc::
 
 void UsbHostModel::close_everything_of(uint64_t service_id)
 {
+    // Interfaces first: a device-level driver's close terminates the interfaces it published.
+    // Retired and unplugged interfaces are still in the object table, not in a device's list.
+    for (uint64_t id : m_delegate.objects().ids_where([&](KernelObject const& o) {
+             auto const* in = dynamic_cast<UsbInterfaceNub const*>(&o);
+             return in && in->opened_by == service_id;
+         })) {
+        if (auto* in = m_delegate.objects().find_as<UsbInterfaceNub>(id))
+            close_interface(*in);
+    }
     for (auto& [id, nub] : m_devices) {
-        for (auto* in : nub->interfaces) {
-            if (in->opened_by != service_id)
-                continue;
-            for (auto& [address, pipe] : in->pipes)
-                abort_pipe(*pipe, kr::Aborted);
-            in->opened_by = 0;
-        }
+        if (nub->opened_by == service_id)
+            close_device(*nub, service_id);
     }
 }
 

@@ -10,7 +10,7 @@
 // [SECTION] Typed readers: a map entry's value as string, number, duration, bool, comparison
 // [SECTION] Maps: entries, duplicate keys, known keys
 // [SECTION] ScenarioParser: top level, dexts, steps
-// [SECTION] ScenarioParser: the app and its client steps
+// [SECTION] ScenarioParser: the app and its client steps; hid steps
 // [SECTION] ScenarioParser: plug, unplug, ioreg, crash
 // [SECTION] ScenarioParser: expect
 // [SECTION] Loading: syntax errors, unterminated quotes, files
@@ -459,13 +459,16 @@ ErrorOr<void> check_known(Source const& source, Field const& field, std::span<st
 
 constexpr std::array<std::string_view, 8> k_top_level_keys { "name", "description", "seed", "isolate", "development", "dexts", "steps",
     "app" };
-constexpr std::array<std::string_view, 10> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash", "activate", "approve",
-    "deactivate", "client" };
+constexpr std::array<std::string_view, 11> k_verbs { "plug", "unplug", "run", "expect", "ioreg", "crash", "activate", "approve",
+    "deactivate", "client", "hid" };
 constexpr std::array<std::string_view, 2> k_app_keys { "name", "entitlements" };
 constexpr std::array<std::string_view, 4> k_client_ops { "open", "call", "map", "close" };
 constexpr std::array<std::string_view, 18> k_client_keys { "open", "call", "map", "close", "as", "type", "selector", "scalars",
     "struct", "struct-pattern", "scalar-outputs", "struct-output", "async", "status", "expect-scalars", "expect-struct", "expect-bytes",
     "offset" };
+constexpr std::array<std::string_view, 8> k_hid_keys { "device", "set-report", "get-report", "type", "report-id", "timeout",
+    "status", "expect-bytes" };
+constexpr std::array<std::string_view, 3> k_report_types { "input", "output", "feature" };
 constexpr std::array<std::string_view, 2> k_activate_keys { "dext", "approval" };
 constexpr std::array<std::string_view, 2> k_crash_keys { "dext", "how" };
 constexpr std::array<std::string_view, 4> k_crash_kinds { "segv", "abort", "exit", "hang" };
@@ -521,6 +524,7 @@ private:
     ErrorOr<void> parse_expect_field(Field const&, ExpectStep&);
     ErrorOr<void> parse_app(Field const&);
     ErrorOr<ClientStep> parse_client(Field const& verb);
+    ErrorOr<HidStep> parse_hid(Field const& verb);
     ErrorOr<std::vector<uint64_t>> read_numbers(Field const& field, std::string const& needs);
     ErrorOr<std::vector<uint8_t>> read_bytes(Field const& field);
     ErrorOr<void> check_expect(Field const& verb, std::vector<Field> const& fields);
@@ -644,6 +648,8 @@ ErrorOr<Step> ScenarioParser::parse_step(YAML::Node const& item)
         step.action = DeactivateStep { TRY(read_string(m_source, verb, "the name of an installed dext, like MyUserUSBInterfaceDriver")) };
     else if (verb.key == "client")
         step.action = TRY(parse_client(verb));
+    else if (verb.key == "hid")
+        step.action = TRY(parse_hid(verb));
     else
         step.action = TRY(parse_expect(verb));
     return step;
@@ -800,6 +806,65 @@ ErrorOr<ClientStep> ScenarioParser::parse_client(Field const& verb)
         m_connections.insert(client.connection);
     }
     return client;
+}
+
+// The HID event system's requests to a dext's HID device.
+ErrorOr<HidStep> ScenarioParser::parse_hid(Field const& verb)
+{
+    if (!verb.value.IsMap())
+        return error(value_location(m_source, verb), "'hid' needs a map like {device: VirtualHIDKeyboard, set-report: [0x02], type: output}; got "
+            + describe(verb.value));
+    HidStep hid;
+    bool has_device = false, has_request = false;
+    Field const* expect_bytes = nullptr;
+    auto fields = TRY(read_fields(m_source, verb.value, "in hid step"));
+    for (Field const& field : fields) {
+        TRY(check_known(m_source, field, k_hid_keys, "key", " in hid step"));
+        if (field.key == "device") {
+            hid.device = TRY(read_string(m_source, field, "the HID device's registry name, like VirtualHIDKeyboard"));
+            has_device = true;
+        } else if (field.key == "set-report" || field.key == "get-report") {
+            if (has_request)
+                return error(field.key_at, "a hid step sends one request; this one has both set-report and get-report: split it into two steps");
+            has_request = true;
+            hid.get = field.key == "get-report";
+            if (hid.get) {
+                uint64_t length = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "the report buffer's size in bytes, like 8"));
+                if (length == 0 || length > 16384)
+                    return error(value_location(m_source, field), "get-report needs a buffer of 1 to 16384 bytes; got " + std::to_string(length));
+                hid.length = static_cast<uint32_t>(length);
+            } else {
+                hid.report = TRY(read_bytes(field));
+                if (hid.report.empty())
+                    return error(value_location(m_source, field), "set-report needs the report's bytes, like [0x02]");
+            }
+        } else if (field.key == "type") {
+            hid.type = TRY(read_string(m_source, field, "input, output or feature"));
+            if (std::find(k_report_types.begin(), k_report_types.end(), hid.type) == k_report_types.end())
+                return error(value_location(m_source, field), "unknown report type " + in_quotes(hid.type) + "; use input, output or feature");
+        } else if (field.key == "report-id") {
+            uint64_t id = TRY(read_unsigned(m_source, field, Radix::DecimalOrHex, "a report id (0..255)"));
+            if (id > 0xFF)
+                return error(value_location(m_source, field), "a report id is one byte (0..255); got " + std::to_string(id));
+            hid.report_id = static_cast<uint8_t>(id);
+        } else if (field.key == "timeout") {
+            hid.timeout = TRY(read_duration(m_source, field));
+        } else if (field.key == "status") {
+            hid.status = TRY(read_string(m_source, field, "an IOReturn name, like kIOReturnAborted"));
+        } else {
+            hid.expect_bytes = TRY(read_bytes(field));
+            expect_bytes = &field;
+        }
+    }
+    if (!has_device)
+        return error(verb.key_at, "a hid step needs 'device', the HID device's registry name, like {device: VirtualHIDKeyboard, set-report: [0x02]}");
+    if (!has_request)
+        return error(verb.key_at, "a hid step needs set-report (bytes to send) or get-report (a buffer size)");
+    if (expect_bytes && !hid.get)
+        return error(expect_bytes->key_at, "'expect-bytes' goes with get-report: a set-report sends bytes and gets only a status back");
+    if (hid.type.empty())
+        hid.type = hid.get ? "input" : "output";
+    return hid;
 }
 
 // [SECTION] ScenarioParser: plug, unplug, ioreg, crash

@@ -131,9 +131,28 @@ struct ClientStep {
     uint64_t offset { 0 };
 };
 
+// hid: the HID event system and a dext's HID device (docs/scenarios.md "hid"):
+//   {device: VirtualHIDKeyboard, set-report: [0x02], type: output}     setReport (an LED change)
+//   {device: VirtualHIDKeyboard, get-report: 8, expect-bytes: [0, 0, 7, 0, 0, 0, 0, 0]}
+// `type` defaults to output for set-report and input for get-report; `report-id` to the first
+// byte when the descriptor declares ids (else 0); `status` to kIOReturnSuccess.
+struct HidStep {
+    std::string device;         // the device's registry name (the dext's IOUserClass)
+    bool get { false };
+    std::vector<uint8_t> report; // set-report: the bytes sent
+    uint32_t length { 0 };       // get-report: the buffer's size
+    std::string type;            // input | output | feature
+    std::optional<uint8_t> report_id;
+    std::optional<Duration> timeout; // completionTimeout (whole ms)
+    std::string status { "kIOReturnSuccess" };
+    std::optional<std::vector<uint8_t>> expect_bytes; // get-report: the bytes expected back
+};
+
 struct Step {
     SourceLocation where; // of the step's verb
-    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep, ActivateStep, ApproveStep, DeactivateStep, ClientStep> action;
+    std::variant<PlugStep, UnplugStep, RunStep, ExpectStep, IoregStep, CrashStep, ActivateStep, ApproveStep, DeactivateStep, ClientStep,
+        HidStep>
+        action;
 };
 
 // app: {name: SampleApp, entitlements: {com.apple.developer.driverkit.userclient-access: [org.example.Driver]}}

@@ -2,6 +2,7 @@
 
 #include "kernel_model/trace_points.h"
 #include "sim/lab/client_steps.h"
+#include "sim/lab/hid_steps.h"
 #include "sim/lab/expect_registry.h"
 #include "sim/lab/ioreg.h"
 #include "sim/lab/lab.h"
@@ -313,6 +314,17 @@ void ScenarioSession::perform(Step const& step)
             ++m_result.expectations_failed;
             lab.trace().emit(expect_failed, "scenario", "steps", "",
                 { TraceField::text("expect", ClientSession::describe(*client_step)), TraceField::text("found", found) });
+            fail(step.where, found + " (at " + format_time(lab.now()) + ")");
+        }
+    } else if (auto const* hid_step = std::get_if<HidStep>(&step.action)) {
+        // Like a client step: performed, and a check of what came back.
+        step_record(describe_hid_step(*hid_step));
+        ++m_result.expectations;
+        std::string found = perform_hid_step(lab, *hid_step);
+        if (!found.empty()) {
+            ++m_result.expectations_failed;
+            lab.trace().emit(expect_failed, "scenario", "steps", "",
+                { TraceField::text("expect", describe_hid_step(*hid_step)), TraceField::text("found", found) });
             fail(step.where, found + " (at " + format_time(lab.now()) + ")");
         }
     } else if (auto const* expect = std::get_if<ExpectStep>(&step.action)) {

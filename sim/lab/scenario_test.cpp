@@ -484,3 +484,32 @@ TEST_CASE("system-extension steps: activate, approve, deactivate, and sysext exp
     CHECK(expect.version == "2");
     CHECK(step_as<DeactivateStep>(result.value(), 4).dext == "X");
 }
+
+TEST_CASE("hid steps: set-report and get-report with their defaults, and the mistakes they refuse")
+{
+    auto result = parse(with_steps("  - hid: {device: VirtualHIDKeyboard, set-report: [0x02]}\n"
+                                   "  - hid: {device: Kbd, get-report: 8, type: feature, report-id: 3, timeout: 20ms, status: kIOReturnNoSpace, "
+                                   "expect-bytes: [3, 0]}\n"));
+    REQUIRE_MESSAGE(result.has_value(), result.error().message);
+    auto const& set = step_as<HidStep>(result.value(), 0);
+    CHECK(set.device == "VirtualHIDKeyboard");
+    CHECK_FALSE(set.get);
+    CHECK(set.report == std::vector<uint8_t> { 0x02 });
+    CHECK(set.type == "output");
+    CHECK_FALSE(set.report_id.has_value());
+    CHECK(set.status == "kIOReturnSuccess");
+    auto const& get = step_as<HidStep>(result.value(), 1);
+    CHECK(get.get);
+    CHECK(get.length == 8);
+    CHECK(get.type == "feature");
+    CHECK(get.report_id == 3);
+    CHECK(get.timeout == 20'000'000);
+    CHECK(get.expect_bytes == std::vector<uint8_t> { 3, 0 });
+
+    CHECK(error_of(with_steps("  - hid: {device: K}\n")) == "t.yaml:4:5: a hid step needs set-report (bytes to send) or get-report (a buffer size)");
+    CHECK(error_of(with_steps("  - hid: {set-report: [1]}\n")).find("a hid step needs 'device'") != std::string::npos);
+    CHECK(error_of(with_steps("  - hid: {device: K, get-report: 8, type: inpt}\n")) == "t.yaml:4:43: unknown report type 'inpt'; use input, output or feature");
+    CHECK(error_of(with_steps("  - hid: {device: K, set-report: [1], report-id: 256}\n")).find("a report id is one byte") != std::string::npos);
+    CHECK(error_of(with_steps("  - hid: {device: K, set-report: [1], get-report: 2}\n")).find("split it into two steps") != std::string::npos);
+    CHECK(error_of(with_steps("  - hid: {device: K, get-report: 0}\n")).find("a buffer of 1 to 16384 bytes") != std::string::npos);
+}

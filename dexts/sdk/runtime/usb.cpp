@@ -4,6 +4,7 @@
 
 #include "ivars.h"
 
+#include <USBDriverKit/IOUSBHostDevice.h>
 #include <USBDriverKit/IOUSBHostInterface.h>
 #include <USBDriverKit/IOUSBHostPipe.h>
 
@@ -69,6 +70,25 @@ kern_return_t IOUSBHostInterface::CopyPipe_Impl(uint8_t address, IOUSBHostPipe**
                 return kIOReturnIPCError;
             copied->retain(); // Copy: the caller owns a reference
             *pipe = copied;
+            return kIOReturnSuccess;
+        });
+}
+
+kern_return_t IOUSBHostInterface::CopyDevice_Impl(IOUSBHostDevice** device)
+{
+    if (!device)
+        return kIOReturnBadArgument;
+    auto* server = DextServer::of(this);
+    return server->call_kernel(__dextlab_object_id, ipc::ids::IOUSBHostInterface_CopyDevice, {},
+        [&](ipc::WireReader& r) -> kern_return_t {
+            auto ref = r.object();
+            if (!ref)
+                return kIOReturnIPCError;
+            auto* copied = OSDynamicCast(IOUSBHostDevice, server->object_for(ref.value()));
+            if (!copied)
+                return kIOReturnIPCError;
+            copied->retain(); // Copy: the caller owns a reference
+            *device = copied;
             return kIOReturnSuccess;
         });
 }

@@ -5,6 +5,7 @@
 // converts (a no-op on the little-endian hosts dextlab runs on, kept for source compatibility).
 
 #include <DriverKit/IOTypes.h>
+#include <USBDriverKit/AppleUSBDefinitions.h>
 
 #define USBToHost16(x) ((uint16_t)(x))
 #define HostToUSB16(x) ((uint16_t)(x))

@@ -1,6 +1,7 @@
 # Runs SCENARIO in-process and with --isolate and fails unless the two text traces are the same
-# apart from the transport each launch names: the leak census's creation sites included, which
-# the dext's own process symbolizes. cmake -DDEXTLAB=... -DSCENARIO=... -DOUT=... -P this
+# apart from the transport each launch names: whatever crosses the process boundary (messages,
+# shared memory, the leak census's creation sites the dext's own process symbolizes) must not
+# change what happens. cmake -DDEXTLAB=... -DSCENARIO=... -DOUT=... -P this
 foreach(mode in-process isolated)
   set(args run --quiet --trace-text ${OUT}/${mode}.txt ${SCENARIO})
   if(mode STREQUAL "isolated")
@@ -16,5 +17,4 @@ string(REPLACE "transport=isolated" "transport=in-process" isolated "${isolated}
 if(NOT in-process STREQUAL isolated)
   message(FATAL_ERROR "the traces of ${SCENARIO} differ between in-process and isolated runs: diff ${OUT}/in-process.txt ${OUT}/isolated.txt")
 endif()
-string(REGEX MATCHALL "dext_object_leaked[^\n]*" leaks "${isolated}")
-message(STATUS "same trace in both transports; ${leaks}")
+message(STATUS "same trace in both transports")
