@@ -91,6 +91,36 @@ StringText(const IOUSBStringDescriptor *descriptor, char *text, size_t size)
     text[out] = '\0';
 }
 
+// Fills the OUT buffer with the next numbered packet and sends it.
+static void
+SendNextPacket(USBDeviceLevelDriver_IVars *ivars)
+{
+    IOAddressSegment range;
+    kern_return_t    ret;
+
+    ret = ivars->outBuffer->GetAddressRange(&range);
+    if (kIOReturnSuccess != ret) {
+        return;
+    }
+    // Each packet starts with its sequence number; the echo must bring them back in order.
+    memset((void *)range.address, 0xa5, kPacketSize);
+    memcpy((void *)range.address, &ivars->nextSequenceOut, sizeof(ivars->nextSequenceOut));
+    ret = ivars->outPipe->AsyncIO(ivars->outBuffer, kPacketSize, ivars->writeAction, 1000);
+    if (kIOReturnSuccess == ret) {
+        ivars->nextSequenceOut++;
+        ivars->writeInFlight = true;
+    } else {
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: write AsyncIO failed: 0x%08x", ret);
+    }
+}
+
+// Stop waits for every outstanding transfer; the last completion finishes it.
+static bool
+EverythingBack(const USBDeviceLevelDriver_IVars *ivars)
+{
+    return 0 == ivars->readsInFlight && !ivars->writeInFlight && !ivars->requestInFlight;
+}
+
 bool
 USBDeviceLevelDriver::init()
 {
@@ -213,7 +243,7 @@ IMPL(USBDeviceLevelDriver, Start)
         os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: driving interface %u: %u reads in flight on 0x%02x, writes on 0x%02x",
                ivars->interface->GetInterfaceDescriptor(configuration)->bInterfaceNumber, ivars->readsInFlight,
                kInEndpoint, kOutEndpoint);
-        WriteComplete(ivars->writeAction, kIOReturnSuccess, 0, 0); // the first write
+        SendNextPacket(ivars);
     } else {
         os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: keeping the device open; its interfaces are for interface drivers");
     }
@@ -241,44 +271,33 @@ IMPL(USBDeviceLevelDriver, ConfigurationReadComplete)
         value = *(const uint8_t *)range.address;
     }
     os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: GET_CONFIGURATION status 0x%08x, configuration %u", status, value);
+    if (ivars->stopping && EverythingBack(ivars)) {
+        Stop(ivars->stoppingProvider);
+    }
 }
 
 void
 IMPL(USBDeviceLevelDriver, WriteComplete)
 {
-    IOAddressSegment range;
-    kern_return_t    ret;
-
     (void)action;
     (void)actualByteCount;
     (void)completionTimestamp;
 
-    // Called once from Start to send the first packet (no write was in flight then).
-    if (ivars->writeInFlight) {
-        ivars->writeInFlight = false;
-        if (kIOReturnSuccess == status) {
-            ivars->writesCompleted++;
-        } else if (kIOReturnAborted == status) {
-            ivars->abortedCompletions++;
+    ivars->writeInFlight = false;
+    if (kIOReturnSuccess == status) {
+        ivars->writesCompleted++;
+    } else if (kIOReturnAborted == status) {
+        ivars->abortedCompletions++;
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: write completed with 0x%08x", status);
+    }
+    if (ivars->stopping) {
+        if (EverythingBack(ivars)) {
+            Stop(ivars->stoppingProvider);
         }
-    }
-    if (ivars->stopping || kIOReturnSuccess != status) {
         return;
     }
-
-    // Each packet starts with its sequence number; the echo must bring them back in order.
-    ret = ivars->outBuffer->GetAddressRange(&range);
-    if (kIOReturnSuccess != ret) {
-        return;
-    }
-    memset((void *)range.address, 0xa5, kPacketSize);
-    memcpy((void *)range.address, &ivars->nextSequenceOut, sizeof(ivars->nextSequenceOut));
-    ret = ivars->outPipe->AsyncIO(ivars->outBuffer, kPacketSize, ivars->writeAction, 1000);
-    if (kIOReturnSuccess == ret) {
-        ivars->nextSequenceOut++;
-        ivars->writeInFlight = true;
-    } else {
-        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: write AsyncIO failed: 0x%08x", ret);
+    if (kIOReturnSuccess == status) {
+        SendNextPacket(ivars);
     }
 }
 
@@ -299,8 +318,8 @@ IMPL(USBDeviceLevelDriver, ReadComplete)
         }
         os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: read %u completed with 0x%08x, %u still in flight", slot, status,
                ivars->readsInFlight);
-        if (ivars->stopping && 0 == ivars->readsInFlight && !ivars->writeInFlight && !ivars->requestInFlight) {
-            Stop(ivars->stoppingProvider, SUPERDISPATCH); // what Stop left to do
+        if (ivars->stopping && EverythingBack(ivars)) {
+            Stop(ivars->stoppingProvider); // runs Stop again, which now finishes
         }
         return;
     }
@@ -331,10 +350,9 @@ IMPL(USBDeviceLevelDriver, ReadComplete)
 kern_return_t
 IMPL(USBDeviceLevelDriver, Stop)
 {
-    os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: Stop after %llu reads, %llu writes; %u reads in flight, aborting",
-           ivars->readsCompleted, ivars->writesCompleted, ivars->readsInFlight);
-
     if (!ivars->stopping) {
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: Stop after %llu reads, %llu writes; %u reads in flight, aborting",
+               ivars->readsCompleted, ivars->writesCompleted, ivars->readsInFlight);
         ivars->stopping = true;
         ivars->stoppingProvider = provider;
         if (NULL != ivars->inPipe) {
@@ -348,7 +366,7 @@ IMPL(USBDeviceLevelDriver, Stop)
         }
         // The aborted transfers complete on this queue after Stop returns: finish stopping in
         // the last of those completions.
-        if (0 != ivars->readsInFlight || ivars->writeInFlight || ivars->requestInFlight) {
+        if (!EverythingBack(ivars)) {
             return kIOReturnSuccess;
         }
     }

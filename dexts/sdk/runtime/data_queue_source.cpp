@@ -29,16 +29,16 @@ bool ready(IODataQueueDispatchSource* source)
 }
 
 // Tells the kernel what an operation did; it reads head, tail and the entry from the shared
-// memory itself (a one-way message: the dext does not wait).
+// memory itself. The dext waits for it to have done so: a dext in its own process would
+// otherwise go on changing the ring before the kernel looks, and the trace would depend on
+// how the two processes happened to interleave.
 void publish(IODataQueueDispatchSource* source, uint64_t msgid, uint64_t status, uint64_t offset, uint64_t size)
 {
     auto* server = DextServer::of(source);
     auto* memory = source->IODataQueueDispatchSource::ivars->memory;
     if (!server || !memory)
         return;
-    auto message = ipc::Message::make(ipc::MessageKind::Call, memory->__dextlab_object_id, msgid, ipc::kMessageOneway);
-    ipc::WireWriter(message).u64(status).u64(offset).u64(size);
-    server->post_to_kernel(message);
+    server->call_kernel(memory->__dextlab_object_id, msgid, [&](ipc::WireWriter& w) { w.u64(status).u64(offset).u64(size); });
 }
 
 // Queues `action`'s method with `invocation_of(action)` on the queue of its target method.
