@@ -20,26 +20,6 @@ namespace ipc = dextlab::ipc;
 
 namespace {
 
-// The report memory arrives as a kernel buffer with the region behind it, so getReport can write
-// it and setReport read it without another round trip (as user-client structures do).
-IOMemoryDescriptor* read_report_memory(DextServer& server, ipc::WireReader& args)
-{
-    auto ref = args.object();
-    auto region = args.u64();
-    auto length = args.u64();
-    if (!ref || !region || !length || ref.value().id == 0)
-        return nullptr;
-    auto* memory = OSDynamicCast(IOMemoryDescriptor, server.object_for(ref.value()));
-    if (memory && memory->IOMemoryDescriptor::ivars && !memory->IOMemoryDescriptor::ivars->address) {
-        auto* base = memory->IOMemoryDescriptor::ivars;
-        base->address = server.map_region(region.value(), length.value());
-        base->region_id = region.value();
-        base->capacity = length.value();
-        base->length = length.value();
-    }
-    return memory;
-}
-
 bool const registered = [] {
     dextlab::sdk::register_method_decoder(IOHIDDevice__ProcessReport_ID,
         [](OSObject* target, ipc::WireReader& args) -> dextlab::ErrorOr<dextlab::sdk::WorkItem> {
@@ -48,7 +28,7 @@ bool const registered = [] {
             if (!device || !server)
                 return dextlab::Error::with("not an IOHIDDevice");
             uint64_t command = TRY(args.u64());
-            IOMemoryDescriptor* report = read_report_memory(*server, args);
+            IOMemoryDescriptor* report = dextlab::sdk::read_lent_memory(*server, args);
             uint64_t type = TRY(args.u64());
             uint64_t options = TRY(args.u64());
             uint64_t timeout = TRY(args.u64());

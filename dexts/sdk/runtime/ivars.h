@@ -110,6 +110,11 @@ Hold hold(OSMetaClassBase const* object); // retains
 Hold adopt(OSMetaClassBase const* object); // takes over a reference the caller already has
 void set_process_dying(bool dying);
 
+// Memory the kernel lends a call (a user client's large structure, a HID report buffer): the
+// message carries the buffer object, its region and its length, so the dext reaches the bytes
+// (GetAddressRange, CreateMapping) without another round trip. nullptr when none was sent.
+IOMemoryDescriptor* read_lent_memory(DextServer& server, ipc::WireReader& args);
+
 // Runs an OSAction's target method with `invocation` (the prototype's Invocation struct).
 kern_return_t invoke_action_target(OSAction* action, void* invocation);
 

@@ -141,3 +141,25 @@ kern_return_t IOBufferMemoryDescriptor::SetLength_Impl(uint64_t length)
             return kIOReturnSuccess;
         });
 }
+
+namespace dextlab::sdk {
+
+IOMemoryDescriptor* read_lent_memory(DextServer& server, ipc::WireReader& args)
+{
+    auto ref = args.object();
+    auto region = args.u64();
+    auto length = args.u64();
+    if (!ref || !region || !length || ref.value().id == 0)
+        return nullptr;
+    auto* memory = OSDynamicCast(IOMemoryDescriptor, server.object_for(ref.value()));
+    if (memory && memory->IOMemoryDescriptor::ivars && !memory->IOMemoryDescriptor::ivars->address) {
+        auto* base = memory->IOMemoryDescriptor::ivars;
+        base->address = server.map_region(region.value(), length.value());
+        base->region_id = region.value();
+        base->capacity = length.value();
+        base->length = length.value();
+    }
+    return memory;
+}
+
+} // namespace dextlab::sdk

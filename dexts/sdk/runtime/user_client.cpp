@@ -16,26 +16,6 @@ namespace ipc = dextlab::ipc;
 
 namespace {
 
-// A memory descriptor argument arrives as a kernel object with the region that backs it, so
-// the dext can reach the bytes (GetAddressRange, CreateMapping) without another round trip.
-IOMemoryDescriptor* read_descriptor(DextServer& server, ipc::WireReader& args)
-{
-    auto ref = args.object();
-    auto region = args.u64();
-    auto length = args.u64();
-    if (!ref || !region || !length || ref.value().id == 0)
-        return nullptr;
-    auto* memory = OSDynamicCast(IOMemoryDescriptor, server.object_for(ref.value()));
-    if (memory && memory->IOMemoryDescriptor::ivars && !memory->IOMemoryDescriptor::ivars->address) {
-        auto* base = memory->IOMemoryDescriptor::ivars;
-        base->address = server.map_region(region.value(), length.value());
-        base->region_id = region.value();
-        base->capacity = length.value();
-        base->length = length.value();
-    }
-    return memory;
-}
-
 std::string shape_error(uint64_t selector, char const* what, uint64_t got, uint32_t expected)
 {
     return "runtime: IOConnectCall selector " + std::to_string(selector) + ": " + what + " is " + std::to_string(got)
@@ -59,10 +39,10 @@ bool const registered = [] {
                 (*scalars)[i] = TRY(args.u64());
             bool has_structure = TRY(args.u64()) != 0;
             auto structure = TRY(args.bytes());
-            IOMemoryDescriptor* input_descriptor = read_descriptor(*server, args);
+            IOMemoryDescriptor* input_descriptor = dextlab::sdk::read_lent_memory(*server, args);
             uint64_t scalar_output_capacity = TRY(args.u64());
             uint64_t structure_output_max = TRY(args.u64());
-            IOMemoryDescriptor* output_descriptor = read_descriptor(*server, args);
+            IOMemoryDescriptor* output_descriptor = dextlab::sdk::read_lent_memory(*server, args);
             auto completion_ref = TRY(args.object());
             OSAction* completion = OSDynamicCast(OSAction, server->object_for(completion_ref));
             if (scalar_output_capacity > kIOUserClientScalarArrayCountMax)
