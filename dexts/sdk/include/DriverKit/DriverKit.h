@@ -1,8 +1,8 @@
 #ifndef _DEXTLAB_DRIVERKIT_DRIVERKIT_H
 #define _DEXTLAB_DRIVERKIT_DRIVERKIT_H
 // DriverKit's umbrella header. Apple's also includes IOInterruptDispatchSource,
-// IOServiceNotificationDispatchSource, IODMACommand and IOUserClient; the lab does
-// not implement those classes yet, so they are not included here (no empty stand-ins): a dext
+// IOServiceNotificationDispatchSource and IODMACommand; the lab does not implement those
+// classes yet, so they are not included here (no empty stand-ins): a dext
 // that uses one fails to compile with an error naming it. OSCollections.h has the container
 // classes (and says which it still lacks).
 
@@ -20,5 +20,6 @@
 #include <DriverKit/IOBufferMemoryDescriptor.h>
 #include <DriverKit/IOMemoryMap.h>
 #include <DriverKit/IOService.h>
+#include <DriverKit/IOUserClient.h>
 
 #endif
