@@ -32,6 +32,7 @@
 # with its -Werror should not fail on a construct its author relies on.
 
 include_guard(GLOBAL)
+include(${CMAKE_CURRENT_LIST_DIR}/DextlabScenarioTests.cmake)
 
 # ---- Xcode-style Info.plist processing (also usable from `cmake -P` scripts) ----
 
