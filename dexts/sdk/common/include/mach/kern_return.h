@@ -1,7 +1,8 @@
 #ifndef _DEXTLAB_MACH_KERN_RETURN_H
 #define _DEXTLAB_MACH_KERN_RETURN_H
 // Mach's kern_return_t and its KERN_* codes (osfmk/mach/kern_return.h). IOReturn is the same
-// type (<DriverKit/IOReturn.h>). Each code is defined only if nobody defined it before.
+// type (<DriverKit/IOReturn.h>, <IOKit/IOReturn.h>); dexts and apps share this header. Each code
+// is defined only if nobody defined it before.
 
 typedef int kern_return_t;
 
@@ -55,6 +56,37 @@ typedef int kern_return_t;
 #endif
 #ifndef KERN_OPERATION_TIMED_OUT
 #define KERN_OPERATION_TIMED_OUT 49
+#endif
+
+#ifndef KERN_ALREADY_IN_SET
+#define KERN_ALREADY_IN_SET 11
+#endif
+#ifndef KERN_NOT_IN_SET
+#define KERN_NOT_IN_SET 12
+#endif
+#ifndef KERN_NAME_EXISTS
+#define KERN_NAME_EXISTS 13
+#endif
+#ifndef KERN_INVALID_TASK
+#define KERN_INVALID_TASK 16
+#endif
+#ifndef KERN_INVALID_RIGHT
+#define KERN_INVALID_RIGHT 17
+#endif
+#ifndef KERN_UREFS_OVERFLOW
+#define KERN_UREFS_OVERFLOW 19
+#endif
+#ifndef KERN_INVALID_CAPABILITY
+#define KERN_INVALID_CAPABILITY 20
+#endif
+#ifndef KERN_RIGHT_EXISTS
+#define KERN_RIGHT_EXISTS 21
+#endif
+#ifndef KERN_INVALID_HOST
+#define KERN_INVALID_HOST 22
+#endif
+#ifndef KERN_MEMORY_PRESENT
+#define KERN_MEMORY_PRESENT 23
 #endif
 
 #endif
