@@ -41,9 +41,9 @@ inline constexpr TracePoint queue_run { "dext_queue_run", TraceCategory::Queue }
 // usb
 inline constexpr TracePoint usb_attach { "usb_attach", TraceCategory::Usb };                        // port, address, vid, pid
 inline constexpr TracePoint usb_detach { "usb_detach", TraceCategory::Usb };
-inline constexpr TracePoint usb_control { "usb_control", TraceCategory::Usb };                      // request, value, index, length, status
+inline constexpr TracePoint usb_control { "usb_control", TraceCategory::Usb };                      // request, value, index, length, status, client (a dext's request)
 inline constexpr TracePoint usb_transfer_submit { "usb_transfer_submit", TraceCategory::Usb };      // ep, length (AsyncBegin)
-inline constexpr TracePoint usb_transfer_complete { "usb_transfer_complete", TraceCategory::Usb };  // ep, status, actual (AsyncEnd)
+inline constexpr TracePoint usb_transfer_complete { "usb_transfer_complete", TraceCategory::Usb };  // ep, status, ioreturn, actual (AsyncEnd)
 // dext log lines
 inline constexpr TracePoint dext_log { "dext_log", TraceCategory::Log };                            // text
 

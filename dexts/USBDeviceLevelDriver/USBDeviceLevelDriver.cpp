@@ -15,6 +15,7 @@
 #include <DriverKit/OSAction.h>
 #include <DriverKit/OSBoolean.h>
 #include <DriverKit/OSDictionary.h>
+#include <DriverKit/OSNumber.h>
 #include <DriverKit/IOBufferMemoryDescriptor.h>
 #include <USBDriverKit/USBDriverKit.h>
 
@@ -47,6 +48,8 @@ struct USBDeviceLevelDriver_IVars
     bool                      driveInterface;
     bool                      matchInterfaces;
     bool                      probeMisuse;
+    uint32_t                  resetAfterReads;
+    bool                      resetPending;
     bool                      stopping;
     bool                      writeInFlight;
     bool                      requestInFlight;
@@ -69,6 +72,22 @@ PersonalityFlag(IOService *service, const char *key, bool fallback)
         OSBoolean *flag = OSDynamicCast(OSBoolean, properties->getObject(key));
         if (NULL != flag) {
             value = (flag == kOSBooleanTrue);
+        }
+        properties->release();
+    }
+    return value;
+}
+
+static uint32_t
+PersonalityNumber(IOService *service, const char *key)
+{
+    OSDictionary *properties = NULL;
+    uint32_t      value = 0;
+
+    if (kIOReturnSuccess == service->CopyProperties(&properties) && NULL != properties) {
+        OSNumber *number = OSDynamicCast(OSNumber, properties->getObject(key));
+        if (NULL != number) {
+            value = number->unsigned32BitValue();
         }
         properties->release();
     }
@@ -142,6 +161,9 @@ IMPL(USBDeviceLevelDriver, Start)
     uint16_t                            status = 0;
     IOAddressSegment                    range;
     char                                productText[64];
+    uint8_t                             address = 0;
+    uint8_t                             speed = 0;
+    uint64_t                            frame = 0;
 
     ret = Start(provider, SUPERDISPATCH);
     __Require(kIOReturnSuccess == ret, Exit);
@@ -151,7 +173,13 @@ IMPL(USBDeviceLevelDriver, Start)
     ivars->driveInterface = PersonalityFlag(this, "DriveInterface", true);
     ivars->matchInterfaces = PersonalityFlag(this, "MatchInterfaces", true);
     ivars->probeMisuse = PersonalityFlag(this, "ProbeMisuse", false);
+    ivars->resetAfterReads = PersonalityNumber(this, "ResetAfterReads");
 
+    if (ivars->probeMisuse) {
+        // Selecting a configuration takes the device-level session first.
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: SetConfiguration before Open -> 0x%08x",
+               ivars->device->SetConfiguration(1, true));
+    }
     ret = ivars->device->Open(this, 0, 0);
     __Require(kIOReturnSuccess == ret, Exit);
 
@@ -162,6 +190,18 @@ IMPL(USBDeviceLevelDriver, Start)
     os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: Start on %04x:%04x '%s', %u configuration(s)",
            USBToHost16(deviceDescriptor->idVendor), USBToHost16(deviceDescriptor->idProduct), productText,
            deviceDescriptor->bNumConfigurations);
+
+    ret = ivars->device->GetAddress(&address);
+    __Require(kIOReturnSuccess == ret, Exit);
+    ret = ivars->device->GetSpeed(&speed);
+    __Require(kIOReturnSuccess == ret, Exit);
+    ret = ivars->device->GetFrameNumber(&frame, NULL);
+    __Require(kIOReturnSuccess == ret, Exit);
+    os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: address %u, %s speed, frame %llu", address,
+           kIOUSBDeviceSpeedFull == speed ? "full" : "other", frame);
+    // A reset device comes back at another address (USB 2.0 §9.1.2): the driver that starts on
+    // it does not reset it again. (Its process may have exited in between: state lives in the device.)
+    ivars->resetPending = 0 != ivars->resetAfterReads && PersonalityNumber(this, "ResetOnAddress") == address;
 
     configuration = ivars->device->CopyConfigurationDescriptor((uint8_t)0);
     __Require_Action(NULL != configuration, Exit, ret = kIOReturnNotFound);
@@ -184,8 +224,13 @@ IMPL(USBDeviceLevelDriver, Start)
            (USBToHost16(status) & kIOUSBDeviceStatusSelfPowered) ? ", self-powered" : "");
 
     if (ivars->probeMisuse) {
-        kern_return_t refused = ivars->device->SetConfiguration(kMisuseConfiguration, true);
-        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: SetConfiguration(%u) -> 0x%08x", kMisuseConfiguration, refused);
+        // A value the device does not have, and SET_CONFIGURATION behind the host's back.
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: SetConfiguration(%u) -> 0x%08x", kMisuseConfiguration,
+               ivars->device->SetConfiguration(kMisuseConfiguration, true));
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: DeviceRequest(SET_CONFIGURATION) -> 0x%08x",
+               ivars->device->DeviceRequest(this, kIOUSBDeviceRequestDirectionOut | kIOUSBDeviceRequestTypeStandard |
+                                                      kIOUSBDeviceRequestRecipientDevice,
+                                            kIOUSBDeviceRequestSetConfiguration, 1, 0, 0, NULL, NULL, 0));
     }
 
     ret = ivars->device->SetConfiguration(configuration->bConfigurationValue, ivars->matchInterfaces);
@@ -338,6 +383,12 @@ IMPL(USBDeviceLevelDriver, ReadComplete)
     }
     if (ivars->stopping) {
         return;
+    }
+    if (ivars->resetPending && ivars->readsCompleted == ivars->resetAfterReads) {
+        // The device goes through a port reset: this driver stops, a new device nub is matched.
+        ivars->resetPending = false;
+        os_log(OS_LOG_DEFAULT, "USBDeviceLevelDriver: Reset after %llu reads -> 0x%08x", ivars->readsCompleted,
+               ivars->device->Reset());
     }
     ret = ivars->inPipe->AsyncIO(ivars->inBuffers[slot], kPacketSize, action, 0);
     if (kIOReturnSuccess == ret) {

@@ -32,7 +32,7 @@ TEST_CASE("a configuration descriptor gives its value and the default setting of
     CHECK(layout->interfaces[1].endpoints[0].bmAttributes == 3);
 }
 
-TEST_CASE("a descriptor with a bad bLength ends the walk; bytes that are no configuration give nothing")
+TEST_CASE("a descriptor with a bad bLength ends the walk, and bytes that are no configuration give nothing")
 {
     auto truncated = kTwoInterfaces;
     truncated[9 + 9 + 7] = 0; // the second endpoint's bLength

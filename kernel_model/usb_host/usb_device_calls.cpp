@@ -12,6 +12,8 @@
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/usb_host/trace_points.h"
 
+#include <algorithm>
+
 namespace dextlab::kernel {
 
 namespace kr = ipc::kr;
@@ -193,17 +195,14 @@ uint32_t UsbHostModel::serve_get_descriptor(UsbDeviceNub& nub, ipc::WireReader& 
     if (!type || !index || !language || !request_type || !recipient || !room || type.value() > 0xff || index.value() > 0xff
         || room.value() > 0xffff)
         return kr::BadArgument;
+    // The device descriptor and the configurations read so far come from the host's cache.
     std::vector<uint8_t> bytes;
-    auto const* cached_configuration = type.value() == 2 ? [&]() -> std::vector<uint8_t> const* {
-        auto it = nub.configurations.find(static_cast<uint8_t>(index.value()));
-        return it == nub.configurations.end() ? nullptr : &it->second;
-    }()
-                                                         : nullptr;
+    auto cached = type.value() == 2 ? nub.configurations.find(static_cast<uint8_t>(index.value())) : nub.configurations.end();
     if (type.value() == 1) {
         auto const* raw = reinterpret_cast<uint8_t const*>(&nub.descriptor);
         bytes.assign(raw, raw + sizeof nub.descriptor);
-    } else if (cached_configuration) {
-        bytes = *cached_configuration;
+    } else if (cached != nub.configurations.end()) {
+        bytes = cached->second;
     } else {
         // Anything else is read from the device (§9.4.3); a STALL means it has none.
         usb::Transfer t;

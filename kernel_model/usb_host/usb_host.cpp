@@ -343,7 +343,8 @@ void UsbHostModel::emit_control(UsbDeviceNub const& nub, usb::Transfer const& tr
 
 bool UsbHostModel::control_now(UsbDeviceNub& nub, usb::Transfer& transfer, std::string const& client)
 {
-    transfer.id = ++m_next_transfer_id;
+    if (transfer.id == 0)
+        transfer.id = ++m_next_transfer_id; // a dext's request has its id already: its memory is claimed under it
     transfer.endpoint = 0;
     transfer.type = usb::EndpointType::Control;
     transfer.status = TransferStatus::Pending;

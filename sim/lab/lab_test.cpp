@@ -98,7 +98,7 @@ TEST_CASE("a failed expectation names the file, line and what was found")
     CHECK(result.failures[0].find("no service MyUserUSBInterfaceDriver in the registry") != std::string::npos);
 }
 
-TEST_CASE("a device that no personality matches stays unmatched and starts nothing")
+TEST_CASE("a device that no personality matches starts no dext, and the composite driver still publishes its interface")
 {
     auto result = run_text("name: x\ndexts: [MyUserUSBInterfaceDriver]\nsteps:\n"
                            "  - plug: {id: d, device: vendor-interrupt, vid: 0x05ac, pid: 0x0001}\n  - run: 5ms\n"

@@ -86,6 +86,15 @@ static_assert(std::is_same_v<decltype(&IODispatchQueue::Create),
 static_assert(std::is_same_v<decltype(&OSAction::Create), kern_return_t (*)(OSObject*, uint64_t, uint64_t, size_t, OSAction**)>);
 static_assert(std::is_same_v<decltype(&IOUSBHostInterface::CreateIOBuffer),
     kern_return_t (IOUSBHostInterface::*)(IOOptionBits, uint64_t, IOBufferMemoryDescriptor**)>);
+// A device-level driver's calls, with Apple's signatures and ids ([SDK] IOUSBHostDevice.h).
+static_assert(std::is_same_v<decltype(&IOUSBHostDevice::Open), kern_return_t (IOUSBHostDevice::*)(IOService*, IOOptionBits, uintptr_t, OSDispatchMethod)>);
+static_assert(std::is_same_v<decltype(&IOUSBHostDevice::SetConfiguration), kern_return_t (IOUSBHostDevice::*)(uint8_t, bool, OSDispatchMethod)>);
+static_assert(std::is_same_v<decltype(&IOUSBHostDevice::DeviceRequest),
+    kern_return_t (IOUSBHostDevice::*)(IOService*, uint8_t, uint8_t, uint16_t, uint16_t, uint16_t, IOMemoryDescriptor*, uint16_t*, uint32_t, OSDispatchMethod)>);
+static_assert(std::is_same_v<decltype(&IOUSBHostDevice::CopyInterface), kern_return_t (IOUSBHostDevice::*)(uintptr_t, IOUSBHostInterface**, OSDispatchMethod)>);
+static_assert(IOUSBHostDevice_CompleteAsyncDeviceRequest_ID == 0xc489759689d7d751ULL && IOUSBHostDevice_SetConfiguration_ID == 0xa67a186949eaf68cULL);
+static_assert((kIOUSBDeviceRequestDirectionIn | kIOUSBDeviceRequestTypeVendor | kIOUSBDeviceRequestRecipientInterface) == 0xc1);
+static_assert(kIOUSBDeviceRequestGetConfiguration == 8 && kIOUSBDescriptorTypeBOS == 15 && sizeof(IOUSBBOSDescriptor) == 5);
 static_assert(std::is_same_v<decltype(IOAddressSegment::address), uint64_t>);
 static_assert(std::is_same_v<decltype(mach_absolute_time()), uint64_t>);
 static_assert(std::is_same_v<decltype(clock_gettime_nsec_np(CLOCK_UPTIME_RAW)), uint64_t>);
