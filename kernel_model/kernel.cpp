@@ -467,11 +467,14 @@ void Kernel::release_service(UserService& service)
                 { TraceField::text("what", released.error().message) });
     }
     server.services().erase(service.id());
-    RegistryEntry* provider = service.provider;
+    // By id: finalizing the service may finalize its provider too (an inactive nub whose last
+    // client this was).
+    uint64_t provider_id = service.provider ? service.provider->id() : 0;
     bool retired = std::any_of(m_retired.begin(), m_retired.end(), [&](auto const& r) { return r.get() == &server; });
     finalize(service);
     maybe_exit_server(server);
     // A replaced or removed dext's provider is offered to the catalogue again.
+    auto* provider = provider_id ? m_objects.find_as<RegistryEntry>(provider_id) : nullptr;
     if (retired && provider && provider->active) {
         uint64_t nub_id = provider->id();
         m_scheduler.schedule_after(0, [this, nub_id] {

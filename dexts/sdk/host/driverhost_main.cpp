@@ -19,6 +19,9 @@ namespace {
 [[noreturn]] void fail_on_purpose(std::string const& how)
 {
     if (how == "segv") {
+        // The default action, so the process dies by the signal even where a sanitizer or a
+        // debugger installed a handler of its own.
+        std::signal(SIGSEGV, SIG_DFL);
         volatile int* nowhere = nullptr;
         *nowhere = 1;
     } else if (how == "abort") {
