@@ -2,8 +2,12 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace dextlab::ipc;
@@ -193,4 +197,108 @@ TEST_CASE("queue byte counts must be a non-zero multiple of 4")
     CHECK_FALSE(DataQueueRing::valid_capacity(4097));
     CHECK_FALSE(DataQueueRing::valid_capacity(1ull << 33));
     CHECK(kDataQueueEntryHeaderSize == 4);
+}
+
+TEST_CASE("an entry enqueued while the consumer empties the ring is seen by its next dequeue")
+{
+    // The consumer decides whether its dequeue emptied the ring from the tail it loaded, and the
+    // producer, seeing the ring not yet empty, announces nothing: the entry must still be there.
+    Ring r(64);
+    r.put("a");
+    RingResult during;
+    auto taken = r.ring.dequeue([&](uint8_t const*, size_t) { during = r.put("b"); });
+    CHECK(taken.status == ring_status::Success);
+    CHECK(during.status == ring_status::Success);
+    CHECK_FALSE(during.send_data_available);
+    CHECK(r.ring.is_data_available());
+    CHECK(r.take().status == ring_status::Success);
+    CHECK(r.got == "b");
+    CHECK(r.take().status == ring_status::Underrun);
+}
+
+namespace {
+
+// DataAvailable as a counting wake-up between two threads, as the kernel's notification is
+// between a producer and a sleeping consumer in two processes.
+struct WakeUps {
+    std::mutex mutex;
+    std::condition_variable changed;
+    uint64_t pending { 0 };
+    uint64_t consumed { 0 };
+    void post()
+    {
+        std::lock_guard lock(mutex);
+        ++pending;
+        changed.notify_all();
+    }
+    // False when nothing came: with no other wake-up in the protocol, a lost one is a hang.
+    bool wait()
+    {
+        std::unique_lock lock(mutex);
+        if (!changed.wait_for(lock, std::chrono::seconds(10), [&] { return pending > 0; }))
+            return false;
+        --pending;
+        return true;
+    }
+    void count_consumed()
+    {
+        std::lock_guard lock(mutex);
+        ++consumed;
+        changed.notify_all();
+    }
+    bool wait_consumed(uint64_t total)
+    {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, std::chrono::seconds(10), [&] { return consumed >= total; });
+    }
+};
+
+} // namespace
+
+TEST_CASE("a consumer that sleeps on an empty ring is always woken for the next entry")
+{
+    // Bursts of entries from one thread to a consumer on another that drains the ring and then
+    // sleeps until DataAvailable. The producer waits for each burst to be consumed, so the ring
+    // never fills and no Overrun nudge can hide a lost wake-up: losing one hangs the burst.
+    Ring shared(256);
+    DataQueueRing producer(shared.memory.data(), 256);
+    DataQueueRing consumer(shared.memory.data(), 256);
+    constexpr uint32_t kBursts = 4000;
+    uint64_t const total = uint64_t { kBursts } * 2 + kBursts / 3;
+    WakeUps wake;
+    bool in_order = true;
+    bool consumer_woken = true;
+    std::thread reader([&] {
+        uint32_t expected = 0;
+        for (uint64_t got = 0; got < total;) {
+            uint32_t value = 0;
+            auto r = consumer.dequeue([&](uint8_t const* data, size_t) { std::memcpy(&value, data, sizeof value); });
+            if (r.status == ring_status::Success) {
+                in_order &= value == expected++;
+                ++got;
+                wake.count_consumed();
+            } else if (!wake.wait()) {
+                consumer_woken = false;
+                return;
+            }
+        }
+    });
+    uint32_t next = 0;
+    bool all_consumed = true;
+    for (uint32_t burst = 0; burst < kBursts && all_consumed; ++burst) {
+        for (uint32_t i = 0; i < 2 + (burst % 3 == 1 ? 1 : 0); ++i, ++next) {
+            auto r = producer.enqueue(sizeof next, [&](void* data, size_t) { std::memcpy(data, &next, sizeof next); });
+            REQUIRE(r.status == ring_status::Success);
+            if (r.send_data_available)
+                wake.post();
+        }
+        all_consumed = wake.wait_consumed(next);
+    }
+    if (!all_consumed)
+        wake.post(); // let a consumer that slept through an entry see it and finish
+    reader.join();
+    CHECK(all_consumed);
+    CHECK(consumer_woken);
+    CHECK(in_order);
+    CHECK(next == total);
 }

@@ -4,6 +4,7 @@ namespace dextlab::ipc {
 
 namespace {
 enum Tag : uint8_t { TagU64 = 1, TagStr = 2, TagBytes = 3, TagObject = 4 };
+static_assert(TagU64 == kWireTagU64);
 constexpr uint32_t kMaxPayload = 64 * 1024 * 1024;
 
 char const* tag_name(uint8_t tag)
@@ -77,21 +78,8 @@ ErrorOr<Message> Message::decode(uint8_t const* bytes, size_t size)
 
 void WireWriter::raw(void const* data, size_t size)
 {
-    // Grow and copy rather than vector::insert, whose general range path costs more than the
-    // few bytes a field has.
-    size_t const at = m_out.size();
-    m_out.resize(at + size);
     if (size)
-        std::memcpy(m_out.data() + at, data, size);
-}
-
-WireWriter& WireWriter::u64(uint64_t value)
-{
-    // Tag and value in one write: most fields are u64s.
-    uint8_t field[1 + sizeof value] = { TagU64 };
-    std::memcpy(field + 1, &value, sizeof value);
-    raw(field, sizeof field);
-    return *this;
+        std::memcpy(m_out.grow(size), data, size);
 }
 
 WireWriter& WireWriter::str(std::string_view value)
@@ -144,7 +132,7 @@ ErrorOr<void> WireReader::expect_tag(uint8_t tag, char const* what)
     return {};
 }
 
-ErrorOr<uint64_t> WireReader::u64()
+ErrorOr<uint64_t> WireReader::u64_slowly()
 {
     TRY(expect_tag(TagU64, "u64"));
     uint64_t value;

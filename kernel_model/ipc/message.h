@@ -4,6 +4,7 @@
 // (in-process calls and, later, a socket to a dextlab-driverhost process) carry exactly these
 // bytes, so what is traced and tested in-process is what crosses a process boundary.
 
+#include "kernel_model/ipc/payload.h"
 #include "sim/core/error.h"
 
 #include <cstdint>
@@ -66,7 +67,7 @@ struct ObjectRef {
 
 struct Message {
     MessageHeader header;
-    std::vector<uint8_t> payload;
+    Payload payload;
 
     MessageKind kind() const { return static_cast<MessageKind>(header.kind); }
     bool is_oneway() const { return header.flags & kMessageOneway; }
@@ -78,18 +79,25 @@ struct Message {
     static ErrorOr<Message> decode(uint8_t const* bytes, size_t size);
 };
 
+// The tag byte before a u64 field (the writer and reader inline it; the other tags are private
+// to message.cpp).
+constexpr uint8_t kWireTagU64 = 1;
+
 // Writes tagged fields into a message payload.
 class WireWriter {
 public:
     explicit WireWriter(Message& message)
         : m_out(message.payload)
     {
-        // Most payloads are a few fields: one allocation up front, not one per field as the
-        // vector grows (this is on the path of every callback).
-        if (m_out.capacity() == 0)
-            m_out.reserve(64);
     }
-    WireWriter& u64(uint64_t value);
+    WireWriter& u64(uint64_t value)
+    {
+        // Tag and value in one write: most fields are u64s.
+        uint8_t* field = m_out.grow(1 + sizeof value);
+        field[0] = kWireTagU64;
+        std::memcpy(field + 1, &value, sizeof value);
+        return *this;
+    }
     WireWriter& i64(int64_t value) { return u64(static_cast<uint64_t>(value)); }
     WireWriter& str(std::string_view value);
     WireWriter& bytes(uint8_t const* data, size_t size);
@@ -99,7 +107,7 @@ public:
 private:
     void tag(uint8_t t) { m_out.push_back(t); }
     void raw(void const* data, size_t size);
-    std::vector<uint8_t>& m_out;
+    Payload& m_out;
 };
 
 // Reads tagged fields back; any mismatch or truncation is an error naming the field index, so a
@@ -111,13 +119,25 @@ public:
         , m_size(message.payload.size())
     {
     }
-    ErrorOr<uint64_t> u64();
+    ErrorOr<uint64_t> u64()
+    {
+        // A well-formed u64 field inline; anything else reports its error out of line.
+        if (m_size - m_offset >= 1 + sizeof(uint64_t) && m_data[m_offset] == kWireTagU64) [[likely]] {
+            ++m_field;
+            uint64_t value;
+            std::memcpy(&value, m_data + m_offset + 1, sizeof value);
+            m_offset += 1 + sizeof value;
+            return value;
+        }
+        return u64_slowly();
+    }
     ErrorOr<std::string> str();
     ErrorOr<std::vector<uint8_t>> bytes();
     ErrorOr<ObjectRef> object();
     bool at_end() const { return m_offset == m_size; }
 
 private:
+    ErrorOr<uint64_t> u64_slowly();
     ErrorOr<void> expect_tag(uint8_t tag, char const* what);
     ErrorOr<void> read_raw(void* out, size_t size);
 

@@ -3,6 +3,7 @@
 // (time, sequence number); the sequence number is the order in which they were scheduled, so
 // two events at the same instant always run in the same order and a seeded run repeats exactly.
 
+#include "inline_function.h"
 #include "time.h"
 
 #include <cstdint>
@@ -17,7 +18,8 @@ using EventId = uint64_t;
 
 class Scheduler {
 public:
-    using Action = std::function<void()>;
+    // Room for the captures of the lab's events (an object, an id or two) without a heap block.
+    using Action = InlineFunction<void(), 48>;
 
     VirtualTime now() const { return m_now; }
 

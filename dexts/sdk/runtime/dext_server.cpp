@@ -329,7 +329,7 @@ ipc::Message DextServer::invoke_service(OSObject* object, ipc::Message const& me
     QueueState* queue = queue_for_method(object, msgid);
     if (!queue)
         return ipc::make_reply(kIOReturnNotReady);
-    enqueue(queue, [work = std::move(decoded.value()), held = hold(object)] { work(); });
+    enqueue(queue, std::move(decoded.value()), false, [held = hold(object)] {});
     return ipc::make_reply(kIOReturnSuccess);
 }
 
@@ -361,7 +361,7 @@ ipc::Message DextServer::invoke_action(OSAction* action, ipc::Message const& mes
     QueueState* queue = decoded.value().queue ? decoded.value().queue : queue_for_method(ivars->target, ivars->targetmsgid);
     if (!queue)
         return ipc::make_reply(kIOReturnNotReady);
-    enqueue(queue, [work = std::move(decoded.value().work), held] { work(); });
+    enqueue(queue, std::move(decoded.value().work), false, [held] {});
     return ipc::make_reply(kIOReturnSuccess);
 }
 
@@ -383,14 +383,15 @@ bool DextServer::run_front_item(uint64_t queue_id)
     if (it == m_queues.end() || it->second->items.empty())
         return false;
     QueueState* queue = it->second.get();
-    WorkItem item = std::move(queue->items.front());
+    QueuedWork item = std::move(queue->items.front());
     queue->items.pop_front();
     m_queue_stack.push_back(queue_id);
     queue->running = true;
-    item();
+    item.work();
     // What the item held is given back while it still counts as running on the queue. That
     // may free the queue itself (a service's last reference dropped inside it).
-    item = nullptr;
+    item.keep = nullptr;
+    item.work = nullptr;
     m_queue_stack.pop_back();
     auto still = m_queues.find(queue_id);
     if (still == m_queues.end())
@@ -463,7 +464,7 @@ void DextServer::destroy_queue(QueueState* queue)
     m_queues.erase(it);
 }
 
-void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled)
+void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled, WorkItem keep)
 {
     if (queue->canceled && !even_if_canceled) {
         if (!queue->drop_reported) {
@@ -471,9 +472,12 @@ void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled
             log("runtime: work sent to canceled queue " + queue->name
                 + " is dropped (IODispatchQueue::Cancel stops a queue for good; create a new queue instead)");
         }
-        return; // the item goes, giving back what it held
+        // The item goes, giving back what it held (what came with it first).
+        keep = nullptr;
+        item = nullptr;
+        return;
     }
-    queue->items.push_back(std::move(item));
+    queue->items.push_back(QueuedWork { std::move(item), std::move(keep) });
     auto work = ipc::Message::make(ipc::MessageKind::QueueWork, queue->id, 0, ipc::kMessageOneway);
     ipc::WireWriter(work).str(queue->name).u64(queue->owner).u64(queue->items.size());
     post_to_kernel(work);
@@ -546,7 +550,7 @@ void DextServer::report_sync_refused(QueueState* queue, char const* why)
 void DextServer::cancel_queue(QueueState* queue, WorkItem handler)
 {
     queue->canceled = true;
-    std::deque<WorkItem> dropped = std::move(queue->items);
+    std::deque<QueuedWork> dropped = std::move(queue->items);
     queue->items.clear();
     tell_kernel_about_queue(queue, kQueueCanceled, dropped.size());
     if (handler)

@@ -8,6 +8,7 @@
 #include "kernel_model/ipc/message.h"
 #include "kernel_model/ipc/queue_reports.h"
 #include "kernel_model/ipc/transport.h"
+#include "sim/core/inline_function.h"
 
 #include <DriverKit/OSObject.h>
 
@@ -24,14 +25,24 @@ namespace dextlab::sdk {
 // A piece of work on a dispatch queue. What it holds (object references, a copied block) it
 // holds through RAII captures (see Hold in ivars.h), so an item dropped without running — its
 // queue canceled or freed — still gives everything back.
-using WorkItem = std::function<void()>;
+// Room for the captures of the runtime's callbacks (a few pointers, ids and a Hold) without a
+// heap block; std::function keeps only 16 bytes inline.
+using WorkItem = InlineFunction<void(), 64>;
+
+// A queued item and, apart from it, what the kernel's callback handed over with it (the Hold on
+// the action or service, see DextServer::invoke): the same as capturing it in a wrapper around
+// the item, released first, without allocating a wrapper for every callback.
+struct QueuedWork {
+    WorkItem work;
+    WorkItem keep;
+};
 
 // What the runtime keeps for each dispatch queue (behind IODispatchQueue's ivars).
 struct QueueState {
     uint64_t id { 0 };
     std::string name;
     uint64_t owner { 0 }; // object id of the service it belongs to (0 for a free-standing queue)
-    std::deque<WorkItem> items;
+    std::deque<QueuedWork> items;
     bool running { false };
     bool canceled { false };      // IODispatchQueue::Cancel: no more work is taken
     bool drop_reported { false }; // work sent after Cancel was reported once
@@ -70,7 +81,7 @@ public:
     void destroy_queue(QueueState* queue);
     // Queues `item`; on a canceled queue the item is dropped (and that reported once) unless
     // `even_if_canceled` (the cancel handler itself).
-    void enqueue(QueueState* queue, WorkItem item, bool even_if_canceled = false);
+    void enqueue(QueueState* queue, WorkItem item, bool even_if_canceled = false, WorkItem keep = {});
     // The queue running the innermost item on this stack, or nullptr.
     QueueState* running_queue() const;
     // Whether `queue` runs an item anywhere on this stack (IODispatchQueue::OnQueue).
