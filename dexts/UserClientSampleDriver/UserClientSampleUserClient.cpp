@@ -57,6 +57,10 @@ kern_return_t IMPL(UserClientSampleUserClient, Start)
     if (ret != kIOReturnSuccess)
         return ret;
     ret = ivars->timer->SetHandler(ivars->tick_action);
+    if (ret != kIOReturnSuccess)
+        return ret;
+    // Registered, the connection is an object apps can find and be notified about.
+    ret = RegisterService();
     Log("Start");
     return ret;
 }

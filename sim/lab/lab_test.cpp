@@ -1,5 +1,7 @@
 // End-to-end tests of the vertical slice: the real demo dext, loaded from its built bundle, on
 // the kernel model and an emulated device.
+#include "kernel_model/registry/property_serial.h"
+#include "sim/lab/app_port_lab.h"
 #include "sim/lab/ioreg.h"
 #include "sim/lab/lab.h"
 #include "sim/lab/scenario_runner.h"
@@ -153,4 +155,46 @@ TEST_CASE("isolated: a dext that hangs is killed by the watchdog and relaunched"
             watchdog = r.field("reason")->value_text().find("killed by the watchdog") != std::string::npos;
     }
     CHECK(watchdog);
+}
+
+TEST_CASE("apps: a user client that registers itself can be found and is announced to notifications")
+{
+    LabOptions options;
+    Lab lab(options);
+    REQUIRE(lab.load_dext("UserClientSampleDriver").has_value());
+    lab.run_for(1_ms);
+    kernel::AppIdentity app { "TestApp",
+        { { "com.apple.developer.driverkit.userclient-access",
+            kernel::Property::array({ kernel::Property::string("org.dextlab.UserClientSampleDriver") }) } } };
+    LabAppPort port(lab, app);
+    auto by_name = [](char const* name) { return kernel::PropertyDict { { "IONameMatch", kernel::Property::string(name) } }; };
+    auto matching_bytes = [&](char const* name) { return kernel::property_to_bytes(kernel::Property::dict(by_name(name))); };
+
+    std::vector<uint64_t> matched, terminated;
+    REQUIRE(port.add_notification(ipc::ServiceNotification::Matched, matching_bytes("UserClientSampleUserClient"),
+                    [&](uint64_t id) { matched.push_back(id); })
+                .ok());
+    REQUIRE(port.add_notification(ipc::ServiceNotification::Terminated, matching_bytes("UserClientSampleUserClient"),
+                    [&](uint64_t id) { terminated.push_back(id); })
+                .ok());
+    CHECK(port.matching_services(by_name("UserClientSampleUserClient")).empty());
+
+    auto services = port.matching_services(by_name("UserClientSampleDriver"));
+    REQUIRE(services.size() == 1);
+    auto connection = port.open(services.front(), 0);
+    REQUIRE(connection.ok());
+    lab.run_for(1_us); // registration is published in an event of its own
+    port.deliver_pending();
+    auto clients = port.matching_services(by_name("UserClientSampleUserClient"));
+    REQUIRE(clients.size() == 1);
+    CHECK(port.entry_class(clients.front()).value == "IOUserUserClient");
+    CHECK(port.parent(clients.front()).value == services.front());
+    CHECK(matched == clients);
+    CHECK(terminated.empty());
+
+    CHECK(port.close(connection.value) == 0);
+    lab.run_for(1_ms);
+    port.deliver_pending();
+    CHECK(terminated == clients);
+    CHECK(port.matching_services(by_name("UserClientSampleUserClient")).empty());
 }
