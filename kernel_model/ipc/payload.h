@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <new>
 
 namespace dextlab::ipc {
@@ -68,6 +69,10 @@ public:
     // Appends `count` bytes for the caller to fill; returns where they start.
     uint8_t* grow(size_t count)
     {
+        // Bounded like vector::max_size, so a size that wrapped around is an exception rather
+        // than an allocation of 2^64 bytes (and the optimiser can see the bound).
+        if (count > static_cast<size_t>(PTRDIFF_MAX) - m_size)
+            throw std::length_error("ipc payload too large");
         reserve(m_size + count);
         uint8_t* at = data() + m_size;
         m_size += count;
