@@ -14,6 +14,7 @@
 // stream carry on across that.
 
 #include "devices/usb/device_core.h"
+#include "devices/usb/vendor_device_shape.h"
 #include "sim/core/rng.h"
 #include "sim/core/scheduler.h"
 
@@ -30,15 +31,14 @@ public:
     static constexpr uint8_t interrupt_endpoint = 0x81;
 
     // The parameters of a `plug:` step, already validated.
-    struct Options {
-        uint16_t vid { 0x1209 };       // pid.codes
-        uint16_t pid { 0x0001 };       // pid.codes' test PID
-        uint16_t bcd_device { 0x0100 };
-        uint16_t max_packet { 8 };     // 1..64 (full-speed interrupt, USB 2.0 §5.7.3)
-        uint8_t interval_ms { 1 };     // 1..255, also bInterval (frames of 1 ms at full speed)
-        std::string manufacturer { "dextlab" };
-        std::string product { "Vendor Interrupt Device" };
-        std::string serial {};         // empty: no serial number string (iSerialNumber 0)
+    struct Options : VendorIdentity {
+        Options()
+        {
+            pid = 0x0001; // pid.codes' test PID
+            product = "Vendor Interrupt Device";
+        }
+        uint16_t max_packet { 8 }; // 1..64 (full-speed interrupt, USB 2.0 §5.7.3)
+        uint8_t interval_ms { 1 }; // 1..255, also bInterval (frames of 1 ms at full speed)
         uint64_t seed { 0 };
     };
 

@@ -25,16 +25,10 @@ ErrorOr<VendorLoopbackDevice::Options> VendorLoopbackDevice::parse_options(Devic
 {
     TRY(check_param_names(model_name, params, number_params(), string_params()));
     Options options;
-    options.vid = static_cast<uint16_t>(TRY(number_param(model_name, params, "vid", { options.vid, 0, 0xffff, true })));
-    options.pid = static_cast<uint16_t>(TRY(number_param(model_name, params, "pid", { options.pid, 0, 0xffff, true })));
-    options.bcd_device = static_cast<uint16_t>(
-        TRY(number_param(model_name, params, "bcd_device", { options.bcd_device, 0, 0xffff, true })));
+    TRY(read_vendor_identity(model_name, params, options));
     options.latency_ms = static_cast<uint8_t>(TRY(milliseconds_param(model_name, params, "latency", { options.latency_ms, 1, 255 })));
     options.fifo = static_cast<uint32_t>(TRY(number_param(model_name, params, "fifo", { options.fifo, 64, 65536 })));
     options.protocol = static_cast<uint8_t>(TRY(number_param(model_name, params, "protocol", { options.protocol, 0, 0xff, true })));
-    options.manufacturer = TRY(string_param(model_name, params, "manufacturer", options.manufacturer));
-    options.product = TRY(string_param(model_name, params, "product", options.product));
-    options.serial = TRY(string_param(model_name, params, "serial", options.serial));
     return options;
 }
 
@@ -42,40 +36,10 @@ ErrorOr<VendorLoopbackDevice::Options> VendorLoopbackDevice::parse_options(Devic
 
 DeviceDescription VendorLoopbackDevice::describe(Options const& options)
 {
-    DeviceDescription device {
-        .bcdUSB = 0x0200,
-        .bDeviceClass = 0x00, // each interface names its class
-        .bDeviceSubClass = 0x00,
-        .bDeviceProtocol = 0x00,
-        .bMaxPacketSize0 = 64,
-        .idVendor = options.vid,
-        .idProduct = options.pid,
-        .bcdDevice = options.bcd_device,
-        .configurations = { ConfigurationDescription {
-            .bConfigurationValue = 1,
-            .iConfiguration = 0,
-            .bmAttributes = configuration_attribute_reserved_one, // bus-powered, no remote wakeup
-            .bMaxPower = 50,                                      // 100 mA
-            .interfaces = { InterfaceDescription {
-                .bInterfaceNumber = 0,
-                .alternate_settings = { AlternateSettingDescription {
-                    .bAlternateSetting = 0,
-                    .bInterfaceClass = 0xff, // vendor-specific
-                    .bInterfaceSubClass = 0x00,
-                    .bInterfaceProtocol = options.protocol,
-                    .endpoints = {
-                        EndpointDescription { .bEndpointAddress = out_endpoint, .type = EndpointType::Bulk, .wMaxPacketSize = max_packet },
-                        EndpointDescription { .bEndpointAddress = in_endpoint, .type = EndpointType::Bulk, .wMaxPacketSize = max_packet },
-                    },
-                } },
-            } },
-        } },
-    };
-    // Indices are handed out in this order, skipping empty strings (which have none).
-    device.iManufacturer = device.strings.add(options.manufacturer);
-    device.iProduct = device.strings.add(options.product);
-    device.iSerialNumber = device.strings.add(options.serial);
-    return device;
+    return vendor_device_description(options, options.protocol, {
+        EndpointDescription { .bEndpointAddress = out_endpoint, .type = EndpointType::Bulk, .wMaxPacketSize = max_packet },
+        EndpointDescription { .bEndpointAddress = in_endpoint, .type = EndpointType::Bulk, .wMaxPacketSize = max_packet },
+    });
 }
 
 ErrorOr<std::unique_ptr<VendorLoopbackDevice>> VendorLoopbackDevice::create(DeviceParams const& params)

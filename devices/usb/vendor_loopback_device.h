@@ -11,6 +11,7 @@
 // empty the FIFO.
 
 #include "devices/usb/device_core.h"
+#include "devices/usb/vendor_device_shape.h"
 #include "sim/core/scheduler.h"
 
 #include <cstdint>
@@ -29,16 +30,15 @@ public:
     static constexpr uint16_t max_packet = 64; // full-speed bulk (USB 2.0 §5.8.3)
 
     // The parameters of a `plug:` step, already validated.
-    struct Options {
-        uint16_t vid { 0x1209 }; // pid.codes
-        uint16_t pid { 0x0005 };
-        uint16_t bcd_device { 0x0100 };
+    struct Options : VendorIdentity {
+        Options()
+        {
+            pid = 0x0005;
+            product = "Vendor Loopback Device";
+        }
         uint8_t latency_ms { 1 }; // 1..255: per transfer
         uint32_t fifo { 1024 };   // 64..65536 bytes
         uint8_t protocol { 0 };   // bInterfaceProtocol
-        std::string manufacturer { "dextlab" };
-        std::string product { "Vendor Loopback Device" };
-        std::string serial {};
     };
 
     static std::vector<std::string> const& number_params();
