@@ -181,7 +181,7 @@ TEST_CASE("enumeration: descriptors, truncation to wLength, SET_ADDRESS and SET_
     CHECK(f.device.alternate_setting(0) == uint8_t(0));
 }
 
-TEST_CASE("string descriptors come from the table; the product string names the device")
+TEST_CASE("string descriptors come from the table, the product string names the device")
 {
     Fixture f;
     f.host.enumerate(f.device);
@@ -354,7 +354,7 @@ TEST_CASE("data transfers: unknown endpoint, wrong type, immediate and later com
     CHECK(f.device.next_pending(0x81) == nullptr);
 }
 
-TEST_CASE("class and vendor requests reach the model; IN data is truncated to wLength")
+TEST_CASE("class and vendor requests reach the model, IN data is truncated to wLength")
 {
     Fixture f;
     f.host.enumerate(f.device);
@@ -485,7 +485,7 @@ TEST_CASE("a transfer resubmitted from its completion during reset is stalled, n
     CHECK(transfer->status == TransferStatus::Stall); // unconfigured now
 }
 
-TEST_CASE("detach completes queued transfers with NoDevice; later submits do the same")
+TEST_CASE("detach completes queued transfers with NoDevice, later submits do the same")
 {
     Fixture f;
     f.host.enumerate(f.device);

@@ -36,7 +36,7 @@ std::unique_ptr<Transfer> out_transfer(TestHost& host, Bytes const& data)
 
 } // namespace
 
-TEST_CASE("vendor-loopback has one vendor interface with bulk OUT 0x02 and bulk IN 0x82; protocol is bInterfaceProtocol")
+TEST_CASE("vendor-loopback has one vendor interface with bulk OUT 0x02 and bulk IN 0x82, protocol is bInterfaceProtocol")
 {
     TestHost host;
     auto device = make_device({ { "protocol", 3 }, { "pid", 0x0006 } });
@@ -99,7 +99,7 @@ TEST_CASE("what is written to OUT comes back on IN, one transfer per latency ste
     CHECK(device->queued() == 0);
 }
 
-TEST_CASE("an IN shorter than what is queued takes its length; the rest waits for the next IN")
+TEST_CASE("an IN shorter than what is queued takes its length, the rest waits for the next IN")
 {
     TestHost host;
     auto device = make_device();

@@ -137,7 +137,7 @@ TEST_CASE("family entitlements follow the IOClass the dext's service runs under"
         resources);
 }
 
-TEST_CASE("HID providers need transport.hid; a kernel personality is not gated")
+TEST_CASE("HID providers need transport.hid, a kernel personality is not gated")
 {
     TestNub hid_interface("IOHIDInterface");
     PropertyDict dk { { keys::driverkit, yes() }, { keys::family_hid_eventservice, yes() } };

@@ -131,7 +131,7 @@ TEST_CASE("report ids prefix every report and count in the maximum sizes")
     CHECK(d.device_usage_pairs() == std::vector<std::pair<uint32_t, uint32_t>> { { 0x01, 0x06 }, { 0x0C, 0x01 } });
 }
 
-TEST_CASE("a 4-byte usage carries its own page; Push and Pop save and restore the globals")
+TEST_CASE("a 4-byte usage carries its own page, Push and Pop save and restore the globals")
 {
     Bytes bytes = {
         0x05, 0x01, 0x09, 0x02, 0xA1, 0x01,             // Generic Desktop / Mouse, Application
@@ -158,7 +158,7 @@ TEST_CASE("a 4-byte usage carries its own page; Push and Pop save and restore th
     CHECK(d.collections[1].depth == 1);
 }
 
-TEST_CASE("a well-formed long item is skipped with a note; a truncated one is an error")
+TEST_CASE("a well-formed long item is skipped with a note, a truncated one is an error")
 {
     Bytes good = kBootKeyboard;
     good.insert(good.begin() + 6, { 0xFE, 0x02, 0xF0, 0xAA, 0xBB }); // long item, tag 0xf0, 2 data bytes

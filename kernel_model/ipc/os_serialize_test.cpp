@@ -111,7 +111,7 @@ TEST_CASE("repeated keys and booleans are written as references and read back as
     CHECK(back.value() == rows);
 }
 
-TEST_CASE("a reference to a finished collection copies it; a string key is accepted")
+TEST_CASE("a reference to a finished collection copies it, a string key is accepted")
 {
     auto bytes = words({ 0x000000d3,
         0x82000002,              // array of 2 (object 0)

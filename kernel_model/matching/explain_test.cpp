@@ -46,7 +46,7 @@ struct Setup {
 
 } // namespace
 
-TEST_CASE("every installed personality gets a verdict; the winner and why")
+TEST_CASE("every installed personality gets a verdict, the winner and why")
 {
     Setup s;
     auto e = explain_nub(s.catalogue, s.interface);

@@ -20,7 +20,7 @@ TEST_CASE("a guarded region reaches the end of the page and keeps at least kMinG
     }
 }
 
-TEST_CASE("an intact guard shows no damage; a written one names the first and last changed byte")
+TEST_CASE("an intact guard shows no damage, a written one names the first and last changed byte")
 {
     std::vector<uint8_t> guard(128);
     fill_guard(guard.data(), guard.size());

@@ -84,7 +84,7 @@ TEST_CASE("a new deadline replaces one not yet reached, earlier or later")
     CHECK(f.records[f.records.size() - 2].field("replaced")->value_text() == "1");
 }
 
-TEST_CASE("Cancel disarms; a canceled timer never fires")
+TEST_CASE("Cancel disarms, a canceled timer never fires")
 {
     Fixture f;
     f.timers.set_handler(f.caller, kSource, kAction, "Default");
@@ -123,7 +123,7 @@ TEST_CASE("a deadline already past fires at once, in its own event")
     CHECK(f.delivered[0].time == 10_ms);
 }
 
-TEST_CASE("every DriverKit clock id is accepted; anything else is a bad argument")
+TEST_CASE("every DriverKit clock id is accepted, anything else is a bad argument")
 {
     Fixture f;
     for (uint64_t clock : { 0x88ull, 0x84ull, 0x80ull, 0xC8ull, 0xC4ull })

@@ -5,7 +5,7 @@
 
 using namespace dextlab;
 
-TEST_CASE("the same seed gives the same sequence; another seed does not")
+TEST_CASE("the same seed gives the same sequence, another seed does not")
 {
     Rng a(7), b(7), c(8);
     bool all_equal_ab = true, all_equal_ac = true;

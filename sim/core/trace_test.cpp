@@ -37,7 +37,7 @@ TEST_CASE("fields are found by key")
 
 static constexpr TracePoint other_point { "other_point", TraceCategory::Queue };
 
-TEST_CASE("a subscriber that names trace points gets only those; a record nobody wants is not built")
+TEST_CASE("a subscriber that names trace points gets only those, a record nobody wants is not built")
 {
     TraceBus bus([] { return VirtualTime { 0 }; });
     std::vector<uint64_t> filtered, all;

@@ -63,7 +63,7 @@ TEST_CASE("the demo dext starts, reads its endpoint, stops and frees without lea
     CHECK(count_points(result, "dext_server_exit") == 1);
 }
 
-TEST_CASE("the same scenario and seed give a byte-identical trace; another seed does not")
+TEST_CASE("the same scenario and seed give a byte-identical trace, another seed does not")
 {
     auto a = run_text(kDemo);
     auto b = run_text(kDemo);

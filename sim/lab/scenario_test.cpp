@@ -122,7 +122,7 @@ TEST_CASE("the documented example parses into its steps")
     CHECK_FALSE(gone.service.has_value());
 }
 
-TEST_CASE("seed and description are optional; an empty dexts list and block style are fine")
+TEST_CASE("seed and description are optional, an empty dexts list and block style are fine")
 {
     auto result = parse("name: minimal\ndexts: []\nsteps:\n  - run:\n      5us\n");
     REQUIRE_MESSAGE(result.has_value(), result.error().message);
@@ -352,6 +352,15 @@ TEST_CASE("errors in steps name file:line:col and the fix")
         { "  - expect: {log: y, count: >= 8}\n", "t.yaml:4:29: YAML syntax error: unknown token; a value starting with '>' must be quoted, like count: \">= 8\"" },
         { "  - expect: {log: y, within: 10}\n", "t.yaml:4:30: 'within' needs a duration with a unit, like 10ms; got '10'" },
         { "  - expect: log\n", "t.yaml:4:13: 'expect' needs a map like {service: MyUserUSBInterfaceDriver, state: started}; got 'log'" },
+        { "  - client: c\n", "t.yaml:4:13: 'client' needs a map like {open: MyDriver, as: c} or {call: c, selector: 0}; got 'c'" },
+        { "  - client: {selector: 0}\n", "t.yaml:4:5: a client step needs one of open, call, map or close" },
+        { "  - client: {open: D, as: c, close: c}\n", "t.yaml:4:30: a client step does one thing, but this one has 'open' and 'close'; split it into two steps" },
+        { "  - client: {call: c, selector: 0}\n", "t.yaml:4:20: no connection named 'c' was opened before this step; open it first with {open: Service, as: c}" },
+        { "  - client: {open: D}\n", "t.yaml:4:5: an open step needs 'as', the name later steps use for the connection, like {open: D, as: c}" },
+        { "  - client: {open: D, as: c}\n  - client: {close: c, selector: 1}\n", "t.yaml:5:24: 'selector' does not go with 'close' in a client step" },
+        { "  - client: {open: D, as: c}\n  - client: {call: c, scalars: 3}\n", "t.yaml:5:32: 'scalars' needs a list of scalar inputs, like [2, 3]; got '3'" },
+        { "  - client: {open: D, as: c}\n  - client: {call: c, struct: [1, 300]}\n", "t.yaml:5:31: 'struct' holds 300, which is not a byte (0..255)" },
+        { "  - client: {open: D, as: c}\n  - client: {call: c, slector: 1}\n", "t.yaml:5:23: unknown key 'slector' in client step (did you mean 'selector'?)" },
     };
     for (Case const& c : cases) {
         CAPTURE(std::string(c.steps));
@@ -383,6 +392,10 @@ TEST_CASE("errors in the file as a whole name file:line:col and the fix")
         { "name: t\ndexts: [A, {b: 1}]\nsteps: []\n", "t.yaml:2:12: 'dexts' needs bundle names in its list, like MyUserUSBInterfaceDriver; got a map" },
         { "name: t\ndexts: [A, A]\nsteps: []\n", "t.yaml:2:12: dext 'A' is listed twice (first at t.yaml:2:9); list it once" },
         { "name: t\ndexts: []\nsteps:\n", "t.yaml:3:1: 'steps' needs a list of steps, each a line like '- run: 10ms'; got nothing" },
+        { "name: t\ndexts: []\napp: SampleApp\nsteps: []\n", "t.yaml:3:6: 'app' needs a map like {name: SampleApp, entitlements: {…}}; got 'SampleApp'" },
+        { "name: t\ndexts: []\napp: {nmae: A}\nsteps: []\n", "t.yaml:3:7: unknown key 'nmae' in app (did you mean 'name'?)" },
+        { "name: t\ndexts: []\napp: {entitlements: [a]}\nsteps: []\n", "t.yaml:3:21: 'entitlements' needs a map of entitlement names to true, a string or a list of strings" },
+        { "name: t\ndexts: []\napp: {entitlements: {k: [a, {b: 1}]}}\nsteps: []\n", "t.yaml:3:29: 'k' needs strings in its list, like bundle ids; got a map" },
         { "name: t\ndexts: []\nsteps: {run: 1ms}\n", "t.yaml:3:8: 'steps' needs a list of steps, each a line like '- run: 10ms'; got a map" },
         { "name: t\nseed: 010\ndexts: []\nsteps: []\n", "t.yaml:2:7: 'seed' needs an unsigned decimal number, like 7; '010' has a leading zero; write 10 (octal is not supported)" },
         { "name: t\nseed: 0x10\ndexts: []\nsteps: []\n", "t.yaml:2:7: 'seed' needs an unsigned decimal number, like 7; '0x10' is hex, and only decimal is accepted here" },
@@ -445,7 +458,7 @@ TEST_CASE("scenario files: read from disk, or a clear error when missing")
     CHECK(from_disk.value().dext_locations.at("MyUserUSBInterfaceDriver").to_string() == path.string() + ":4:9");
 }
 
-TEST_CASE("expect event: a trace point, optional with-text and count; development at the top level")
+TEST_CASE("expect event: a trace point, optional with-text and count, development at the top level")
 {
     auto scenario = parse("name: t\ndevelopment: true\ndexts: [X]\nsteps:\n"
                           "  - expect: {event: entitlement_refused, with: transport.usb}\n"
@@ -461,7 +474,7 @@ TEST_CASE("expect event: a trace point, optional with-text and count; developmen
     CHECK_FALSE(second.with);
     CHECK_FALSE(parse(with_steps("  - run: 1ms\n")).value().development);
 
-    CHECK(error_of(with_steps("  - expect: {log: x, with: y}\n")) == "t.yaml:4:22: 'with' goes with 'event', and this expect step checks 'log'");
+    CHECK(error_of(with_steps("  - expect: {log: x, with: y}\n")) == "t.yaml:4:22: 'with' goes with 'event' or 'dext', and this expect step checks 'log'");
     CHECK(error_of(with_steps("  - expect: {event: x, state: started}\n")) == "t.yaml:4:24: 'state' goes with 'service' or 'sysext', and this expect step checks 'event'");
     CHECK(error_of(with_steps("  - expect: {event: x, log: y}\n")) == "t.yaml:4:24: expect step has two subjects, 'event' and 'log'; write one expect step for each");
     CHECK(error_of("name: t\ndevelopment: yes\ndexts: []\nsteps: []\n").find("t.yaml:2:14:") == 0);

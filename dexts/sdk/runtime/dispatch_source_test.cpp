@@ -86,7 +86,7 @@ kern_return_t take(IODataQueueDispatchSource* ring, std::string& out)
 
 } // namespace
 
-TEST_CASE("a timer source sends its handler and deadline to the kernel; TimerOccurred runs on its queue")
+TEST_CASE("a timer source sends its handler and deadline to the kernel, TimerOccurred runs on its queue")
 {
     Runtime rt;
     auto* target = new SourceTarget;
@@ -197,7 +197,7 @@ TEST_CASE("a data queue lives in a kernel buffer, refuses odd sizes, and reports
     queue->release();
 }
 
-TEST_CASE("DataAvailable runs on the handler's QUEUENAME queue; DataServiced follows a full ring's drain")
+TEST_CASE("DataAvailable runs on the handler's QUEUENAME queue, DataServiced follows a full ring's drain")
 {
     Runtime rt;
     rt.kernel.serve_buffers();

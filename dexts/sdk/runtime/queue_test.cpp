@@ -155,7 +155,7 @@ TEST_CASE("a queue holds itself while it has work: releasing it early does not l
     CHECK(g_events == std::vector<std::string> { "still runs" });
 }
 
-TEST_CASE("SetDispatchQueue binds names; QUEUENAME methods' callbacks run on their queue, else on Default")
+TEST_CASE("SetDispatchQueue binds names, QUEUENAME methods' callbacks run on their queue, else on Default")
 {
     Runtime rt;
     auto* service = new RoutedService;

@@ -260,7 +260,7 @@ TEST_CASE("CFCopyDescription renders values without addresses")
     CFRelease(n);
 }
 
-TEST_CASE("a run loop without sources finishes at once; a stop request ends the next run")
+TEST_CASE("a run loop without sources finishes at once, a stop request ends the next run")
 {
     dextlab::ipc::set_app_port(nullptr);
     CHECK(CFRunLoopGetCurrent() == CFRunLoopGetMain());
