@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <optional>
 
 namespace dextlab::kernel {
 
@@ -68,6 +69,7 @@ Kernel::~Kernel()
         server->exit();
     for (auto& server : m_retired)
         server->exit();
+    m_server_by_tag.clear();
     m_servers.clear();
     m_retired.clear();
     m_usb.reset();
@@ -108,6 +110,9 @@ ErrorOr<void> Kernel::install_dext(DextBundle bundle)
         return it != p.properties.end() && it->second.is_string() && it->second.as_string() == "IOUserResources";
     });
     m_servers[bundle.name] = std::make_unique<UserServer>(*this, bundle, tag);
+    if (m_server_by_tag.size() <= tag)
+        m_server_by_tag.resize(tag + 1, nullptr);
+    m_server_by_tag[tag] = m_servers[bundle.name].get(); // retiring moves it, never frees it
     // New personalities are matched against what is registered already (IOCatalogue does so
     // when drivers are added); for devices the lab plugs them later, so only IOUserResources
     // needs it here.
@@ -168,15 +173,7 @@ bool Kernel::any_server_running() const
 
 UserServer* Kernel::server_by_tag(uint64_t tag)
 {
-    for (auto& [name, server] : m_servers) {
-        if (server->tag() == tag)
-            return server.get();
-    }
-    for (auto& server : m_retired) {
-        if (server->tag() == tag)
-            return server.get();
-    }
-    return nullptr;
+    return tag < m_server_by_tag.size() ? m_server_by_tag[tag] : nullptr;
 }
 
 void Kernel::trace_service(TracePoint const& point, UserService const& service, std::vector<TraceField> fields)
@@ -603,9 +600,8 @@ void Kernel::handle_server_death(uint64_t server_tag)
 
 // ---- dext queues ----
 
-void Kernel::schedule_queue(UserServer& server, uint64_t queue_id, Duration delay)
+void Kernel::schedule_queue(UserServer& server, QueueSchedule& q, uint64_t queue_id, Duration delay)
 {
-    auto& q = server.queues()[queue_id];
     if (q.scheduled)
         return;
     q.scheduled = true;
@@ -621,7 +617,8 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
     auto it = server->queues().find(queue_id);
     if (it == server->queues().end())
         return;
-    std::string const name = it->second.name;
+    // Kept for the records around the item (which may free the queue), if anyone takes them.
+    std::string const name = m_trace.wanted(tp::queue_run) ? it->second.name : std::string();
     it->second.scheduled = false;
     // A DispatchSync may have run what was queued already (kernel_model/dispatch): nothing to do.
     if (it->second.pending == 0) {
@@ -651,7 +648,7 @@ void Kernel::run_queue(uint64_t server_tag, uint64_t queue_id)
     it->second.running = false;
     it->second.pending = remaining;
     if (remaining > 0)
-        schedule_queue(*server, queue_id, m_timing.queue_next_item);
+        schedule_queue(*server, it->second, queue_id, m_timing.queue_next_item);
     else
         maybe_exit_server(*server);
 }
@@ -680,13 +677,28 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
             return std::move(reply).value();
         return handle_call(server, message);
     case ipc::MessageKind::QueueWork: {
-        auto name = reader.str();
         auto owner = reader.u64();
         auto pending = reader.u64();
-        if (!name || !owner || !pending)
+        if (!owner || !pending)
             break;
-        auto& q = server.queues()[message.header.target];
-        q.name = name.value();
+        // The name comes once, with a queue's first work (every callback sends one of these);
+        // a queue report may have named the queue before.
+        std::optional<std::string> name;
+        if (!reader.at_end()) {
+            auto named = reader.str();
+            if (!named)
+                break;
+            name = std::move(named.value());
+        }
+        auto known = server.queues().find(message.header.target);
+        if (known == server.queues().end()) {
+            if (!name)
+                break;
+            known = server.queues().emplace(message.header.target, QueueSchedule {}).first;
+        }
+        auto& q = known->second;
+        if (name)
+            q.name = std::move(*name);
         q.owner = owner.value();
         q.pending = pending.value();
         // Queue records are the busiest: built only for a subscriber that wants them.
@@ -694,7 +706,7 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
             return TraceArgs { server.display_name(), q.name, q.name, { TraceField::dec("pending", q.pending) } };
         });
         if (!q.running)
-            schedule_queue(server, message.header.target, m_timing.queue_dispatch);
+            schedule_queue(server, q, message.header.target, m_timing.queue_dispatch);
         return ipc::make_reply(kr::Success);
     }
     case ipc::MessageKind::Log: {

@@ -145,7 +145,7 @@ private:
     void finalize(RegistryEntry& entry);
     void release_service(UserService& service);
     void maybe_exit_server(UserServer& server);
-    void schedule_queue(UserServer& server, uint64_t queue_id, Duration delay);
+    void schedule_queue(UserServer& server, QueueSchedule& queue, uint64_t queue_id, Duration delay);
     void run_queue(uint64_t server_tag, uint64_t queue_id);
     ipc::Message handle_call(UserServer& server, ipc::Message const& message);
     ipc::Message handle_service_call(UserServer& server, UserService& service, ipc::Message const& message);
@@ -168,6 +168,7 @@ private:
     bool m_development { false };
     std::map<std::string, std::unique_ptr<UserServer>> m_servers; // by bundle name
     std::vector<std::unique_ptr<UserServer>> m_retired;           // replaced or uninstalled, still stopping
+    std::vector<UserServer*> m_server_by_tag; // both of the above by tag (small, from 1); every callback looks its server up
     std::unique_ptr<UsbHostModel> m_usb;
     std::unique_ptr<DispatchCalls> m_dispatch;
     std::unique_ptr<UserClients> m_user_clients;

@@ -24,9 +24,13 @@ public:
     virtual void unshare_region(uint64_t region_id) = 0;
     // Makes the dext side fail on purpose (scenario `crash`): "segv", "abort", "exit" or "hang".
     virtual void inject_fault(std::string const& how) = 0;
-    // Empty while the dext side lives; else what ended it ("killed by SIGSEGV").
-    virtual std::string const& death() const = 0;
+    // Empty while the dext side lives; else what ended it ("killed by SIGSEGV"). Not virtual:
+    // the kernel asks before every message it sends.
+    std::string const& death() const { return m_death; }
     virtual bool isolated() const = 0;
+
+protected:
+    std::string m_death; // set by the transport when the dext side ends
 };
 
 // Starts the dext side of a server named `server_name`; `kernel_side` serves its requests.

@@ -41,7 +41,6 @@ public:
         else
             m_death = "hung and was killed by the watchdog (modelled in-process)";
     }
-    std::string const& death() const override { return m_death; }
     bool isolated() const override { return false; }
 
 private:
@@ -53,7 +52,6 @@ private:
 
     InProcessLink m_link;
     std::unique_ptr<MessageHandler> m_dext;
-    std::string m_death;
 };
 
 } // namespace

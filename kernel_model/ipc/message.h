@@ -29,7 +29,7 @@ enum class MessageKind : uint16_t {
     ShareRegion = 8,   // target: region id; payload: u64 size; the region's fd travels beside it
     // dext -> kernel
     Call = 32,         // target: kernel object (0 = the kernel itself); msgid: method; payload: arguments
-    QueueWork = 33,    // target: queue id; payload: str queue name, u64 owner object, u64 pending count
+    QueueWork = 33,    // target: queue id; payload: u64 owner object, u64 pending count, str queue name (the queue's first QueueWork only)
     Log = 34,          // payload: str text
     ReleaseProxy = 35, // target: kernel object id; the dext dropped its last reference
     InvokeDone = 36,   // target: object; msgid: the method the kernel invoked; payload: u64 status

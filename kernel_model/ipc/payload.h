@@ -16,8 +16,10 @@ namespace dextlab::ipc {
 
 class Payload {
 public:
-    // Holds a Reply, an Invoke with a handful of arguments, or a QueueWork with its queue name.
-    static constexpr size_t kInline = 96;
+    // Holds a Reply, an Invoke with up to seven u64 arguments, or a QueueWork (its queue's name
+    // too, the first time). Every message is moved a few times on its way, and a move copies
+    // the whole inline buffer: it is kept no larger than the callback path needs.
+    static constexpr size_t kInline = 64;
 
     Payload() = default;
     Payload(Payload const& other)
@@ -66,17 +68,16 @@ public:
         m_heap = heap;
         m_capacity = capacity;
     }
-    // Appends `count` bytes for the caller to fill; returns where they start.
+    // Appends `count` bytes for the caller to fill; returns where they start. Every field
+    // written passes here: the common case (room left) stays small enough to inline.
     uint8_t* grow(size_t count)
     {
-        // Bounded like vector::max_size, so a size that wrapped around is an exception rather
-        // than an allocation of 2^64 bytes (and the optimiser can see the bound).
-        if (count > static_cast<size_t>(PTRDIFF_MAX) - m_size)
-            throw std::length_error("ipc payload too large");
-        reserve(m_size + count);
-        uint8_t* at = data() + m_size;
-        m_size += count;
-        return at;
+        if (count <= m_capacity - m_size) [[likely]] {
+            uint8_t* at = data() + m_size;
+            m_size += count;
+            return at;
+        }
+        return grow_into_new_block(count);
     }
     // Like vector::resize: new bytes are zero.
     void resize(size_t size)
@@ -102,6 +103,17 @@ public:
     }
 
 private:
+    [[gnu::noinline]] uint8_t* grow_into_new_block(size_t count)
+    {
+        // Bounded like vector::max_size, so a size that wrapped around is an exception rather
+        // than an allocation of 2^64 bytes (and the optimiser can see the bound).
+        if (count > static_cast<size_t>(PTRDIFF_MAX) - m_size)
+            throw std::length_error("ipc payload too large");
+        reserve(m_size + count);
+        uint8_t* at = data() + m_size;
+        m_size += count;
+        return at;
+    }
     void take(Payload& other)
     {
         m_size = other.m_size;
@@ -131,7 +143,9 @@ private:
     uint8_t* m_heap { nullptr };
     size_t m_size { 0 };
     size_t m_capacity { kInline };
-    uint8_t m_inline[kInline] {};
+    // Not zeroed: a message is made for every field-less RunQueueItem and every reply, and
+    // only the first m_size bytes are ever read.
+    uint8_t m_inline[kInline];
 };
 
 } // namespace dextlab::ipc

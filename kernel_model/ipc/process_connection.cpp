@@ -109,7 +109,6 @@ public:
         (void)call(crash); // answered by the process dying (or hanging until the watchdog)
     }
 
-    std::string const& death() const override { return m_death; }
     bool isolated() const override { return true; }
 
 private:
@@ -139,7 +138,6 @@ private:
     SocketStream m_stream;
     pid_t m_pid;
     int m_watchdog_ms;
-    std::string m_death;
 };
 
 } // namespace

@@ -37,12 +37,6 @@ Property const* RegistryEntry::property(std::string const& key) const
     return it == properties.end() ? nullptr : &it->second;
 }
 
-KernelObject* ObjectTable::find(uint64_t id) const
-{
-    auto it = m_objects.find(id);
-    return it == m_objects.end() ? nullptr : it->second.get();
-}
-
 void for_each_entry(RegistryEntry const& root, std::function<void(RegistryEntry const&, int)> const& visit, int depth)
 {
     visit(root, depth);

@@ -54,30 +54,41 @@ public:
     T& create(Args&&... args)
     {
         auto object = std::make_unique<T>(std::forward<Args>(args)...);
-        object->m_id = ++m_next_id;
-        T& ref = *object;
-        m_objects.emplace(ref.m_id, std::move(object));
+        m_objects.push_back(std::move(object));
+        T& ref = static_cast<T&>(*m_objects.back());
+        ref.m_id = m_objects.size();
+        ++m_live;
         return ref;
     }
-    KernelObject* find(uint64_t id) const;
+    // Every message that names an object looks it up: an index, not a search.
+    KernelObject* find(uint64_t id) const { return id - 1 < m_objects.size() ? m_objects[id - 1].get() : nullptr; }
     template<typename T>
     T* find_as(uint64_t id) const { return dynamic_cast<T*>(find(id)); }
-    void destroy(uint64_t id) { m_objects.erase(id); }
+    void destroy(uint64_t id)
+    {
+        if (id - 1 < m_objects.size() && m_objects[id - 1]) {
+            // Out of the table before its destructor runs, as erasing from a map did.
+            auto doomed = std::move(m_objects[id - 1]);
+            --m_live;
+        }
+    }
     // Ids of the objects `keep` accepts, in creation order.
     std::vector<uint64_t> ids_where(std::function<bool(KernelObject const&)> const& keep) const
     {
         std::vector<uint64_t> ids;
-        for (auto const& [id, object] : m_objects) {
-            if (keep(*object))
-                ids.push_back(id);
+        for (auto const& object : m_objects) {
+            if (object && keep(*object))
+                ids.push_back(object->id());
         }
         return ids;
     }
-    size_t size() const { return m_objects.size(); }
+    size_t size() const { return m_live; }
 
 private:
-    std::map<uint64_t, std::unique_ptr<KernelObject>> m_objects;
-    uint64_t m_next_id { 0 };
+    // Slot id - 1 holds the object with that id (ids are never reused; a destroyed object's slot
+    // stays empty, one pointer per object the kernel ever made).
+    std::vector<std::unique_ptr<KernelObject>> m_objects;
+    size_t m_live { 0 };
 };
 
 // The root of the service plane.

@@ -1,5 +1,6 @@
 #include "scheduler.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace dextlab {
@@ -9,7 +10,17 @@ EventId Scheduler::schedule_at(VirtualTime when, Action action)
     if (when < m_now)
         when = m_now;
     EventId id = ++m_next_sequence;
-    m_queue.push(Event { when, id, id, std::move(action) });
+    uint32_t slot;
+    if (!m_free_slots.empty()) {
+        slot = m_free_slots.back();
+        m_free_slots.pop_back();
+        m_slots[slot] = std::move(action);
+    } else {
+        slot = static_cast<uint32_t>(m_slots.size());
+        m_slots.push_back(std::move(action));
+    }
+    m_heap.push_back(Entry { when, id, slot });
+    std::push_heap(m_heap.begin(), m_heap.end(), Later {});
     return id;
 }
 
@@ -21,36 +32,48 @@ void Scheduler::cancel(EventId id)
     m_cancelled.insert(id);
 }
 
-void Scheduler::drop_cancelled_head()
+void Scheduler::pop_head()
 {
-    // Runs twice per event; most of the time nothing is cancelled and there is nothing to look up.
-    while (!m_cancelled.empty() && !m_queue.empty()) {
-        auto it = m_cancelled.find(m_queue.top().id);
+    std::pop_heap(m_heap.begin(), m_heap.end(), Later {});
+    m_heap.pop_back();
+}
+
+void Scheduler::drop_cancelled_heads()
+{
+    while (!m_cancelled.empty() && !m_heap.empty()) {
+        auto it = m_cancelled.find(m_heap.front().sequence);
         if (it == m_cancelled.end())
             return;
         m_cancelled.erase(it);
-        m_queue.pop();
+        uint32_t slot = m_heap.front().slot;
+        pop_head();
+        // Whatever the action captured is released now, as when it was a cancelled event.
+        Action dropped = std::move(m_slots[slot]);
+        m_free_slots.push_back(slot);
     }
 }
 
 VirtualTime Scheduler::next_event_time()
 {
     drop_cancelled_head();
-    return m_queue.empty() ? UINT64_MAX : m_queue.top().when;
+    return m_heap.empty() ? UINT64_MAX : m_heap.front().when;
 }
 
 bool Scheduler::step()
 {
     drop_cancelled_head();
-    if (m_queue.empty())
+    if (m_heap.empty())
         return false;
-    // Move the event out before running it: the action may schedule more events.
-    Event event = std::move(const_cast<Event&>(m_queue.top()));
-    m_queue.pop();
-    assert(event.when >= m_now);
-    m_now = event.when;
+    Entry const head = m_heap.front();
+    pop_head();
+    // Move the action out of its slot before running it: it may schedule more events, which
+    // may reuse the slot or grow the slot table.
+    Action action = std::move(m_slots[head.slot]);
+    m_free_slots.push_back(head.slot);
+    assert(head.when >= m_now);
+    m_now = head.when;
     ++m_events_run;
-    event.action();
+    action();
     return true;
 }
 

@@ -8,7 +8,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <unordered_set>
 #include <vector>
 
@@ -44,21 +43,31 @@ public:
     uint64_t events_run() const { return m_events_run; }
 
 private:
-    struct Event {
+    // The heap orders small plain entries; each action stays in its slot until it runs. Moving an
+    // action costs an indirect call, and a heap sift moves entries several times per event.
+    struct Entry {
         VirtualTime when;
-        uint64_t sequence;
-        EventId id;
-        Action action;
+        uint64_t sequence; // also the EventId
+        uint32_t slot;
     };
     struct Later {
-        bool operator()(Event const& a, Event const& b) const
+        bool operator()(Entry const& a, Entry const& b) const
         {
             return a.when != b.when ? a.when > b.when : a.sequence > b.sequence;
         }
     };
-    void drop_cancelled_head();
+    // Runs twice per event; most of the time nothing is cancelled and there is nothing to do.
+    void drop_cancelled_head()
+    {
+        if (!m_cancelled.empty())
+            drop_cancelled_heads();
+    }
+    void drop_cancelled_heads();
+    void pop_head();
 
-    std::priority_queue<Event, std::vector<Event>, Later> m_queue;
+    std::vector<Entry> m_heap;
+    std::vector<Action> m_slots;
+    std::vector<uint32_t> m_free_slots;
     std::unordered_set<EventId> m_cancelled;
     VirtualTime m_now { 0 };
     uint64_t m_next_sequence { 0 };

@@ -79,7 +79,7 @@ bool TraceBus::Subscription::takes(std::string_view point) const
 TraceBus::SubscriptionId TraceBus::subscribe(Subscriber subscriber, std::vector<std::string_view> points)
 {
     auto id = ++m_next_subscription;
-    m_wanted.clear();
+    forget_wanted();
     m_subscriptions.push_back(std::make_unique<Subscription>(Subscription { id, std::move(subscriber), std::move(points) }));
     return id;
 }
@@ -90,23 +90,27 @@ void TraceBus::unsubscribe(SubscriptionId id)
         if (subscription->id == id && subscription->removed_from == UINT64_MAX)
             subscription->removed_from = m_next_sequence;
     }
-    m_wanted.clear();
+    forget_wanted();
     // A subscriber may unsubscribe itself (or another) while it runs: it is erased once no
     // publication is under way.
     if (m_publishing == 0)
         std::erase_if(m_subscriptions, [](auto const& s) { return s->removed_from != UINT64_MAX; });
 }
 
-bool TraceBus::wanted(TracePoint const& point) const
+bool TraceBus::wanted_slowly(TracePoint const& point) const
 {
     // Asked for every record on the hot paths: remember the answer per point.
+    WantedSlot& recent = recent_slot(point);
     for (auto const& [known, answer] : m_wanted) {
-        if (known == &point)
+        if (known == &point) {
+            recent = WantedSlot { &point, answer };
             return answer;
+        }
     }
     bool answer = std::any_of(m_subscriptions.begin(), m_subscriptions.end(),
         [&](auto const& s) { return s->removed_from == UINT64_MAX && s->takes(point.name); });
     m_wanted.emplace_back(&point, answer);
+    recent = WantedSlot { &point, answer };
     return answer;
 }
 

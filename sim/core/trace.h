@@ -7,6 +7,7 @@
 
 #include "time.h"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
@@ -112,7 +113,11 @@ public:
         std::vector<TraceField> fields = {}, TracePhase phase = TracePhase::Instant, uint64_t async_id = 0);
 
     // Whether a subscriber wants records of `point`.
-    bool wanted(TracePoint const& point) const;
+    bool wanted(TracePoint const& point) const
+    {
+        WantedSlot const& recent = recent_slot(point);
+        return recent.point == &point ? recent.answer : wanted_slowly(point);
+    }
     // emit() for hot paths: `build` returns the TraceArgs and runs only when a subscriber wants
     // the record. A record nobody wants still takes its sequence number, so the numbers a
     // subscriber sees do not depend on who else listens.
@@ -143,8 +148,25 @@ private:
     uint64_t m_next_sequence { 0 };
     uint64_t m_next_subscription { 0 };
     int m_publishing { 0 }; // publish() calls on the stack: subscriptions are only erased at 0
-    // wanted()'s answers by trace point (each is one object), until subscriptions change.
+    // wanted()'s answers by trace point (each is one object), until subscriptions change; the
+    // hot paths ask several times per callback, so a small table keyed by the point's address
+    // answers first.
     mutable std::vector<std::pair<TracePoint const*, bool>> m_wanted;
+    struct WantedSlot {
+        TracePoint const* point { nullptr };
+        bool answer { false };
+    };
+    mutable std::array<WantedSlot, 64> m_wanted_recently {};
+    WantedSlot& recent_slot(TracePoint const& point) const
+    {
+        return m_wanted_recently[(reinterpret_cast<uintptr_t>(&point) / sizeof(TracePoint)) % m_wanted_recently.size()];
+    }
+    bool wanted_slowly(TracePoint const& point) const;
+    void forget_wanted() const
+    {
+        m_wanted.clear();
+        m_wanted_recently.fill(WantedSlot {});
+    }
     // Held by pointer: a subscriber that subscribes another while it runs must not be moved.
     std::vector<std::unique_ptr<Subscription>> m_subscriptions;
 };

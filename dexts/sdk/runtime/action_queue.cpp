@@ -22,6 +22,8 @@ bool OSAction::init()
     if (!super::init())
         return false;
     ivars = IONewZero(OSAction_IVars, 1);
+    if (ivars)
+        __dextlab_flags |= dextlab::sdk::kObjectIsAction;
     return ivars != nullptr;
 }
 

@@ -27,7 +27,7 @@ namespace dextlab::sdk {
 
 namespace {
 
-thread_local CreationSite const* t_scope_site = nullptr;
+[[gnu::tls_model("initial-exec")]] thread_local CreationSite const* t_scope_site = nullptr; // see t_current
 
 // Where libDriverKit's code lies in memory: frames there are the runtime's own.
 struct AddressRange {

@@ -13,7 +13,10 @@
 namespace dextlab::sdk {
 
 namespace {
-thread_local DextServer* t_current = nullptr;
+// initial-exec: libDriverKit is loaded with the program (the lab, the driverhost, an app), so its
+// thread-locals sit in static TLS and are read without a __tls_get_addr call, which the
+// general-dynamic model makes on every access (several per callback).
+[[gnu::tls_model("initial-exec")]] thread_local DextServer* t_current = nullptr;
 
 // Classes per loaded module handle: dlopen of an already-loaded module runs no constructors, so
 // a second server loading the same dext finds its classes here.
@@ -53,7 +56,7 @@ RegisteredDecoder const* find_callback_decoder(uint64_t prototype_msgid)
     return it == callback_decoders().end() ? nullptr : &it->second;
 }
 
-thread_local bool t_process_dying = false;
+[[gnu::tls_model("initial-exec")]] thread_local bool t_process_dying = false;
 
 char const* class_name_of(OSMetaClassBase const* object)
 {
@@ -128,6 +131,7 @@ DextServer::~DextServer()
     {
         auto queues = std::move(m_queues);
         m_queues.clear();
+        m_queue_by_serial.clear();
     }
     auto live = m_live;
     m_live.clear();
@@ -309,8 +313,8 @@ ipc::Message DextServer::invoke(ipc::Message const& message)
     auto it = m_by_id.find(message.header.target);
     if (it == m_by_id.end())
         return ipc::make_reply(kIOReturnNotFound);
-    if (auto* action = dynamic_cast<OSAction*>(it->second))
-        return invoke_action(action, message);
+    if (is_action(it->second))
+        return invoke_action(static_cast<OSAction*>(it->second), message);
     if (auto* object = dynamic_cast<OSObject*>(it->second))
         return invoke_service(object, message);
     return ipc::make_reply(kIOReturnBadArgument);
@@ -368,21 +372,20 @@ ipc::Message DextServer::invoke_action(OSAction* action, ipc::Message const& mes
 ipc::Message DextServer::run_queue_item(ipc::Message const& message)
 {
     uint64_t id = message.header.target;
-    if (!m_queues.contains(id))
+    if (!find_queue(id))
         return ipc::make_reply(kIOReturnNotFound);
     run_front_item(id);
-    auto still = m_queues.find(id);
+    QueueState const* still = find_queue(id);
     auto reply = ipc::make_reply(kIOReturnSuccess);
-    ipc::WireWriter(reply).u64(still == m_queues.end() ? 0 : still->second->items.size());
+    ipc::WireWriter(reply).u64(still ? still->items.size() : 0);
     return reply;
 }
 
 bool DextServer::run_front_item(uint64_t queue_id)
 {
-    auto it = m_queues.find(queue_id);
-    if (it == m_queues.end() || it->second->items.empty())
+    QueueState* queue = find_queue(queue_id);
+    if (!queue || queue->items.empty())
         return false;
-    QueueState* queue = it->second.get();
     QueuedWork item = std::move(queue->items.front());
     queue->items.pop_front();
     m_queue_stack.push_back(queue_id);
@@ -393,10 +396,10 @@ bool DextServer::run_front_item(uint64_t queue_id)
     item.keep = nullptr;
     item.work = nullptr;
     m_queue_stack.pop_back();
-    auto still = m_queues.find(queue_id);
-    if (still == m_queues.end())
+    QueueState* still = find_queue(queue_id);
+    if (!still)
         return false;
-    still->second->running = on_stack(still->second.get());
+    still->running = on_stack(still);
     return true;
 }
 
@@ -450,6 +453,10 @@ QueueState* DextServer::create_queue(std::string name)
     queue->name = std::move(name);
     QueueState* raw = queue.get();
     m_queues[raw->id] = std::move(queue);
+    uint64_t const serial = (raw->id >> 32) & 0x7fffffff;
+    if (m_queue_by_serial.size() <= serial)
+        m_queue_by_serial.resize(serial + 1, nullptr);
+    m_queue_by_serial[serial] = raw;
     return raw;
 }
 
@@ -462,6 +469,7 @@ void DextServer::destroy_queue(QueueState* queue)
         return;
     std::unique_ptr<QueueState> doomed = std::move(it->second);
     m_queues.erase(it);
+    m_queue_by_serial[(queue->id >> 32) & 0x7fffffff] = nullptr;
 }
 
 void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled, WorkItem keep)
@@ -479,7 +487,12 @@ void DextServer::enqueue(QueueState* queue, WorkItem item, bool even_if_canceled
     }
     queue->items.push_back(QueuedWork { std::move(item), std::move(keep) });
     auto work = ipc::Message::make(ipc::MessageKind::QueueWork, queue->id, 0, ipc::kMessageOneway);
-    ipc::WireWriter(work).str(queue->name).u64(queue->owner).u64(queue->items.size());
+    ipc::WireWriter writer(work);
+    writer.u64(queue->owner).u64(queue->items.size());
+    if (!queue->named_to_kernel) {
+        writer.str(queue->name);
+        queue->named_to_kernel = true;
+    }
     post_to_kernel(work);
 }
 
@@ -487,8 +500,7 @@ QueueState* DextServer::running_queue() const
 {
     if (m_queue_stack.empty())
         return nullptr;
-    auto it = m_queues.find(m_queue_stack.back());
-    return it == m_queues.end() ? nullptr : it->second.get();
+    return find_queue(m_queue_stack.back());
 }
 
 bool DextServer::on_stack(QueueState const* queue) const

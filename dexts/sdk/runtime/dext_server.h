@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,7 @@ struct QueueState {
     bool running { false };
     bool canceled { false };      // IODispatchQueue::Cancel: no more work is taken
     bool drop_reported { false }; // work sent after Cancel was reported once
+    bool named_to_kernel { false }; // the kernel has its name (sent with the first QueueWork)
 };
 
 class DextServer final : public ipc::MessageHandler {
@@ -142,9 +144,18 @@ private:
         CreationSite site;  // where the dext made it, symbolized only if it leaks
     };
     std::map<OSMetaClassBase*, LiveObject> m_live;         // every object of this server
-    std::map<uint64_t, OSMetaClassBase*> m_by_id;          // objects that crossed the link
+    std::unordered_map<uint64_t, OSMetaClassBase*> m_by_id; // objects that crossed the link
     std::set<uint64_t> m_kernel_held;                      // ids the kernel holds a reference on
     std::map<uint64_t, std::unique_ptr<QueueState>> m_queues;
+    // m_queues by the serial number in each id's upper half (create_queue): every callback
+    // looks its queue up several times.
+    std::vector<QueueState*> m_queue_by_serial;
+    QueueState* find_queue(uint64_t id) const
+    {
+        uint64_t const serial = (id >> 32) & 0x7fffffff;
+        QueueState* queue = serial < m_queue_by_serial.size() ? m_queue_by_serial[serial] : nullptr;
+        return queue && queue->id == id ? queue : nullptr;
+    }
     std::map<std::string, OSMetaClass const*> m_classes;   // classes of the modules this server loaded
     std::vector<void*> m_modules;
     std::vector<std::string> m_module_files; // as the loader names them, for creation sites

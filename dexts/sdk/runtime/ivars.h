@@ -69,8 +69,15 @@ struct IOUserClient_IVars {
 namespace dextlab::sdk {
 
 constexpr uint32_t kObjectIsProxy = 0x100;
+// Set by OSAction::init and IOService::init: every callback asks "is this an action?" and
+// "which service's queue?", and dynamic_cast across the dext's shared objects compares type
+// names as strings at each step of the class chain.
+constexpr uint32_t kObjectIsAction = 0x200;
+constexpr uint32_t kObjectIsService = 0x400;
 
 inline bool is_proxy(OSMetaClassBase const* object) { return object->__dextlab_flags & kObjectIsProxy; }
+inline bool is_action(OSMetaClassBase const* object) { return object->__dextlab_flags & kObjectIsAction; }
+inline bool is_service(OSMetaClassBase const* object) { return object->__dextlab_flags & kObjectIsService; }
 
 // A reference held by a work item or a pending callback: released when the holder goes,
 // whether the item ran or was dropped. While a dext process dies nothing is released (its

@@ -14,8 +14,10 @@ namespace dextlab::sdk {
 
 QueueState* default_queue_of(OSObject* object)
 {
-    auto* service = OSDynamicCast(IOService, object);
-    if (!service || !service->IOService::ivars || !service->IOService::ivars->default_queue)
+    if (!object || !dextlab::sdk::is_service(object))
+        return nullptr;
+    auto* service = static_cast<IOService*>(object);
+    if (!service->IOService::ivars || !service->IOService::ivars->default_queue)
         return nullptr;
     return service->IOService::ivars->default_queue->IODispatchQueue::ivars->state;
 }
@@ -86,6 +88,7 @@ bool IOService::init()
     ivars = IONewZero(IOService_IVars, 1);
     if (!ivars)
         return false;
+    __dextlab_flags |= dextlab::sdk::kObjectIsService;
     // A proxy for a kernel service runs nothing in this process, so it needs no queue.
     if (dextlab::sdk::is_proxy(this))
         return true;
