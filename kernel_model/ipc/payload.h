@@ -82,6 +82,9 @@ public:
     // Like vector::resize: new bytes are zero.
     void resize(size_t size)
     {
+        // Bounded here too, where the optimiser sees it (g++ 12 checks the memset's bound).
+        if (size > static_cast<size_t>(PTRDIFF_MAX))
+            throw std::length_error("ipc payload too large");
         if (size > m_size)
             std::memset(grow(size - m_size), 0, size - m_size);
         else
