@@ -1,5 +1,6 @@
 #include "explain.h"
 
+#include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/server/user_service.h"
 #include "kernel_model/usb_host/usb_objects.h"
 
@@ -145,6 +146,12 @@ NubExplanation explain_nub(Catalogue const& catalogue, RegistryEntry const& nub,
     out.class_name = facts.chain.front();
     out.path = registry_path(nub);
     out.device = device_of(nub);
+    for (auto const* child : nub.children) {
+        if (auto const* driver = dynamic_cast<KernelDriver const*>(child); driver && driver->active) {
+            out.kernel_driver = driver->ioclass;
+            break;
+        }
+    }
     for (size_t i = 0; i < catalogue.size(); ++i) {
         auto const& entry = catalogue[i];
         CandidateExplanation c;
@@ -229,6 +236,8 @@ std::string format_explanation(NubExplanation const& e, ExplainFormat format)
     bool any_for_class = std::any_of(e.candidates.begin(), e.candidates.end(), [](auto const& c) { return c.verdict != Verdict::WrongProvider; });
     if (e.categories.empty())
         out += any_for_class ? "  nothing matched\n" : "  nothing matched: no installed personality is for " + e.class_name + " (IOProviderClass)\n";
+    if (!e.kernel_driver.empty())
+        out += "  the kernel's " + e.kernel_driver + " drives it" + (e.categories.empty() ? " (no dext personality won it)" : "") + "\n";
     for (auto const& category : e.categories) {
         out += "  " + category.category + ": " + category.why + "\n";
         if (!category.client.empty())

@@ -50,6 +50,9 @@ struct NubExplanation {
     std::vector<CandidateExplanation> candidates; // every installed personality, in install order
     std::vector<CategoryOutcome> categories;      // in the order the kernel offers them
     std::vector<size_t> closest;                  // when nothing matched: nearest misses first (indices into candidates)
+    // A kernel driver attached to the nub (IOUSBHostFamily's AppleUSBHostCompositeDevice on a
+    // device no dext claimed, a codeless dext's driver), by class; "" when there is none.
+    std::string kernel_driver;
 
     bool matched() const { return !categories.empty(); }
 };

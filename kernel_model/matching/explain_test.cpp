@@ -1,5 +1,6 @@
 // `match --explain` as data: verdicts, winners and why, refusals, held categories, closest misses.
 #include "kernel_model/matching/explain.h"
+#include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/server/user_service.h"
 #include "kernel_model/usb_host/usb_objects.h"
 
@@ -131,4 +132,23 @@ TEST_CASE("an unmatched nub lists its closest candidates, most keys held first")
     CHECK(text.find("nothing matched") != std::string::npos);
     CHECK(text.find("closest candidates:") != std::string::npos);
     CHECK(text.find("idVendor failed") != std::string::npos);
+}
+
+TEST_CASE("a device no dext claimed names the kernel driver that drives it")
+{
+    Setup s;
+    Catalogue interfaces_only;
+    interfaces_only.add(s.catalogue[0]);
+    CHECK(explain_nub(interfaces_only, s.device).kernel_driver.empty());
+    KernelDriver composite;
+    composite.ioclass = "AppleUSBHostCompositeDevice";
+    composite.parent = &s.device;
+    s.device.children.push_back(&composite);
+    auto e = explain_nub(interfaces_only, s.device);
+    CHECK_FALSE(e.matched());
+    CHECK(e.kernel_driver == "AppleUSBHostCompositeDevice");
+    CHECK(format_explanation(e).find("the kernel's AppleUSBHostCompositeDevice drives it (no dext personality won it)") != std::string::npos);
+    composite.active = false; // terminated with the device: no longer its driver
+    CHECK(explain_nub(interfaces_only, s.device).kernel_driver.empty());
+    s.device.children.clear();
 }

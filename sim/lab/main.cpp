@@ -157,6 +157,16 @@ void collect_explanations(Lab& lab, size_t step_index, std::optional<size_t> at_
 std::string summary_line(kernel::NubExplanation const& e)
 {
     std::string line = e.path + (e.device.empty() ? "" : " [" + e.device + "]") + ": ";
+    if (!e.matched() && !e.kernel_driver.empty()) {
+        // On macOS too a device no dext claims is the family's: AppleUSBHostCompositeDevice
+        // configures it and publishes its interfaces, which are matched next.
+        line += "the kernel's " + e.kernel_driver + " (no dext personality matched";
+        if (!e.closest.empty()) {
+            auto const& c = e.candidates[e.closest.front()];
+            line += "; closest: " + c.personality + " of " + c.dext + ", failed at " + c.result.failed_key;
+        }
+        return line + ")";
+    }
     if (!e.matched()) {
         line += "nothing matched";
         if (e.closest.empty())
