@@ -28,6 +28,7 @@ enum Run : uint8_t {
     kRunChangedInFlight = 5, // the buffer of a write changed before its completion
     kRunReleaseInFlight = 6, // buffers released while their transfers are in flight
     kRunBadArguments = 7,    // CreateMapping, CreateSubMemoryDescriptor and Create arguments DriverKit refuses
+    kRunReadOnlyWrite = 8,   // a write through a kIOMemoryMapReadOnly mapping: the dext faults, as on macOS
 };
 
 static const uint8_t  kBulkOut   = 0x02;
@@ -114,10 +115,12 @@ StartWellBehaved(MemoryMisuseDriver_IVars *iv)
         uint64_t base = reinterpret_cast<uint64_t>(AddressOf(iv->buffer, NULL));
         uint64_t partLength = 0;
         iv->inPart->GetLength(&partLength);
-        Log("buffer length %llu; whole map %llu bytes at +%llu; in map %llu bytes at +%llu (part length %llu); "
+        // The read-only map has pages of its own (a write through them faults), so only its
+        // length is compared; its bytes are checked against the buffer after the loopback.
+        Log("buffer length %llu; whole map %llu bytes at +%llu; in map %llu bytes (part length %llu); "
             "middle map offset %llu, %llu bytes at +%llu",
             length, iv->wholeMap->GetLength(), iv->wholeMap->GetAddress() - base, iv->inMap->GetLength(),
-            iv->inMap->GetAddress() - base, partLength, middle->GetOffset(), middle->GetLength(), middle->GetAddress() - base);
+            partLength, middle->GetOffset(), middle->GetLength(), middle->GetAddress() - base);
     }
     OSSafeReleaseNULL(middle);
 
@@ -311,6 +314,23 @@ Exit:
     return ret;
 }
 
+static kern_return_t
+StartReadOnlyWrite(MemoryMisuseDriver_IVars *iv)
+{
+    kern_return_t ret = IOBufferMemoryDescriptor::Create(kIOMemoryDirectionInOut, 64, 0, &iv->buffer);
+    __Require(kIOReturnSuccess == ret, Exit);
+    ret = IOMemoryDescriptor::CreateSubMemoryDescriptor(kIOMemoryDirectionIn, 32, kChunk, iv->buffer, &iv->inPart);
+    __Require(kIOReturnSuccess == ret, Exit);
+    ret = iv->inPart->CreateMapping(kIOMemoryMapReadOnly, 0, 0, 0, 0, &iv->inMap);
+    __Require(kIOReturnSuccess == ret, Exit);
+    Log("writing byte 3 of a %llu-byte kIOMemoryMapReadOnly mapping", iv->inMap->GetLength());
+    reinterpret_cast<volatile uint8_t *>(iv->inMap->GetAddress())[3] = 0x77; // faults on macOS
+    // Reached only where the fault is contained (the lab's own process): the byte never got there.
+    Log("after the write, byte 35 of the buffer reads 0x%02x", AddressOf(iv->buffer, NULL)[35]);
+Exit:
+    return ret;
+}
+
 kern_return_t
 IMPL(MemoryMisuseDriver, Start)
 {
@@ -341,6 +361,7 @@ IMPL(MemoryMisuseDriver, Start)
     case kRunChangedInFlight: ret = StartChangedInFlight(ivars); break;
     case kRunReleaseInFlight: ret = StartReleaseInFlight(ivars); break;
     case kRunBadArguments:    ret = StartBadArguments(ivars); break;
+    case kRunReadOnlyWrite:   ret = StartReadOnlyWrite(ivars); break;
     default:
         Log("no run for protocol %u", ivars->run);
         break;

@@ -1,6 +1,7 @@
 #include "memory_calls.h"
 
 #include "kernel_model/ipc/ioreturn.h"
+#include "kernel_model/ipc/memory_reports.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/kernel.h"
 #include "kernel_model/memory/guard_zone.h"
@@ -111,6 +112,8 @@ std::optional<ipc::Message> MemoryCalls::handle(UserServer& server, ipc::Message
         dext_released(server, *object);
         return ipc::make_reply(kr::Success);
     }
+    if (message.kind() == ipc::MessageKind::Call && message.header.msgid == ipc::kReadOnlyMapWritten)
+        return read_only_written(server, message);
     char const* name = message.kind() == ipc::MessageKind::Call ? call_name(message.header.msgid) : nullptr;
     if (!name)
         return std::nullopt;
@@ -128,6 +131,33 @@ std::optional<ipc::Message> MemoryCalls::handle(UserServer& server, ipc::Message
         { TraceField::hex("target", message.header.target),
             TraceField::text("status", kr::ioreturn_name(static_cast<uint32_t>(status ? status.value() : kr::IPCError))) });
     return reply;
+}
+
+// The runtime contained a write through a read-only mapping in the lab's process (a driverhost
+// process just dies of it). On macOS the dext faults at that write, so its server ends as a
+// crash; the write never reached the memory.
+ipc::Message MemoryCalls::read_only_written(UserServer& server, ipc::Message const& message)
+{
+    ipc::WireReader args(message);
+    auto offset = args.u64();
+    auto* map = m_kernel.m_objects.find_as<MemoryMap>(message.header.target);
+    if (!offset || !map)
+        return ipc::make_reply(kr::BadArgument);
+    auto* owner = m_kernel.server_by_tag(map->server_tag);
+    std::string const dext = owner ? owner->display_name() : server.display_name();
+    std::string const why = map->options & kMapReadOnly ? "it was made with kIOMemoryMapReadOnly"
+                                                         : "it maps a kIOMemoryDirectionOut descriptor the dext did not create";
+    report(dext, map, "read-only", kr::Success,
+        dext + " wrote byte " + std::to_string(offset.value()) + " of " + map->label() + ", which is read-only (" + why
+            + "): on macOS the dext faults (EXC_BAD_ACCESS) and its process dies; the lab ends it the same way (the write "
+              "did not reach the memory). Map without kIOMemoryMapReadOnly, or write into a buffer the dext created");
+    // In its own event: the dext's code is still on the stack (it sent this on its way out).
+    uint64_t const tag = map->server_tag;
+    m_kernel.scheduler().schedule_after(0, [this, tag] {
+        if (auto* dying = m_kernel.server_by_tag(tag); dying && dying->running())
+            dying->inject_fault("segv");
+    });
+    return ipc::make_reply(kr::Success);
 }
 
 BufferDescriptor* MemoryCalls::create_buffer(UserServer& server, uint64_t capacity, uint64_t direction)
@@ -275,7 +305,8 @@ ipc::Message MemoryCalls::create_mapping(UserServer& server, ipc::Message const&
         .object(map.id(), map.class_chain_text())
         .u64(window->buffer->id())
         .u64(window->offset + map.offset)
-        .u64(map.length);
+        .u64(map.length)
+        .u64(map.read_only ? 1 : 0); // the runtime maps it read-only: a write faults, as on macOS
     return reply;
 }
 

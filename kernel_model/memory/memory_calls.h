@@ -50,6 +50,7 @@ private:
     ipc::Message copy_state(UserServer& server, ipc::Message const& message);
     ipc::Message create_mapping(UserServer& server, ipc::Message const& message);
     ipc::Message create_sub(UserServer& server, ipc::Message const& message);
+    ipc::Message read_only_written(UserServer& server, ipc::Message const& message);
     void dext_released(UserServer& server, MemoryObject& object);
 
     template<typename T>

@@ -57,7 +57,10 @@ Lab::Lab(LabOptions options)
         launcher = ipc::isolated_launcher(host, m_options.watchdog_ms);
     } else {
         launcher = ipc::in_process_launcher(
-            [](ipc::Channel& to_kernel, std::string const& name) { return sdk::create_dext_server(to_kernel, name); });
+            [](ipc::Channel& to_kernel, std::string const& name) {
+                // In the lab's own process a dext's fault must not end the lab (read_only_view.h).
+                return sdk::create_dext_server(to_kernel, name, sdk::FaultPolicy::ContainInLabProcess);
+            });
     }
     m_kernel = std::make_unique<kernel::Kernel>(m_scheduler, m_trace, std::move(launcher));
     m_kernel->set_development_mode(m_options.development);

@@ -10,6 +10,12 @@
 
 namespace dextlab::sdk {
 
-std::unique_ptr<ipc::MessageHandler> create_dext_server(ipc::Channel& kernel, std::string server_name);
+// A write through a read-only IOMemoryMap faults. In a driverhost process it kills the process
+// (`Crash`, as on macOS); in the lab's own process it must not, so the runtime contains it
+// (read_only_view.h) and the kernel ends the server as a crash.
+enum class FaultPolicy { Crash, ContainInLabProcess };
+
+std::unique_ptr<ipc::MessageHandler> create_dext_server(ipc::Channel& kernel, std::string server_name,
+    FaultPolicy faults = FaultPolicy::Crash);
 
 } // namespace dextlab::sdk

@@ -4,6 +4,7 @@
 #include "ivars.h"
 #include "dexts/sdk/host/dext_host.h"
 #include "kernel_model/ipc/method_ids.h"
+#include "kernel_model/ipc/memory_reports.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -128,6 +129,9 @@ DextServer::~DextServer()
     // dext process exits. The kernel asked for the census before this, so leaks were reported.
     // Queued work goes first, releasing nothing (its references die with the process).
     set_process_dying(true);
+    for (auto const& view : m_views)
+        unmap_read_only_view(view);
+    m_views.clear();
     {
         auto queues = std::move(m_queues);
         m_queues.clear();
@@ -154,15 +158,34 @@ ipc::Message DextServer::handle(ipc::Message const& message)
 {
     CurrentServerScope scope(this);
     set_virtual_now_ns(message.header.now_ns);
-    switch (message.kind()) {
-    case ipc::MessageKind::LoadModule: return load_module(message);
-    case ipc::MessageKind::Instantiate: return instantiate(message);
-    case ipc::MessageKind::Invoke: return invoke(message);
-    case ipc::MessageKind::RunQueueItem: return run_queue_item(message);
-    case ipc::MessageKind::ReleaseObject: return release_object(message);
-    case ipc::MessageKind::Census: return census(message);
-    default: return ipc::make_reply(kIOReturnBadMessageID);
-    }
+    ipc::Message reply = [&] {
+        switch (message.kind()) {
+        case ipc::MessageKind::LoadModule: return load_module(message);
+        case ipc::MessageKind::Instantiate: return instantiate(message);
+        case ipc::MessageKind::Invoke: return invoke(message);
+        case ipc::MessageKind::RunQueueItem: return run_queue_item(message);
+        case ipc::MessageKind::ReleaseObject: return release_object(message);
+        case ipc::MessageKind::Census: return census(message);
+        default: return ipc::make_reply(kIOReturnBadMessageID);
+        }
+    }();
+    report_read_only_write(); // a flag read when nothing happened
+    return reply;
+}
+
+void DextServer::forget_view(ReadOnlyView const& view)
+{
+    std::erase_if(m_views, [&](ReadOnlyView const& v) { return v.pages == view.pages; });
+}
+
+void DextServer::report_read_only_write()
+{
+    auto violation = take_read_only_violation();
+    if (!violation)
+        return;
+    auto report = ipc::Message::make(ipc::MessageKind::Call, violation->map_id, ipc::kReadOnlyMapWritten);
+    ipc::WireWriter(report).u64(violation->offset);
+    (void)m_kernel.call(report);
 }
 
 ipc::Message DextServer::load_module(ipc::Message const& message)
@@ -667,8 +690,10 @@ void DextServer::log(std::string const& text)
     post_to_kernel(message);
 }
 
-std::unique_ptr<ipc::MessageHandler> create_dext_server(ipc::Channel& kernel, std::string server_name)
+std::unique_ptr<ipc::MessageHandler> create_dext_server(ipc::Channel& kernel, std::string server_name, FaultPolicy faults)
 {
+    if (faults == FaultPolicy::ContainInLabProcess)
+        contain_read_only_faults();
     return std::make_unique<DextServer>(kernel, std::move(server_name));
 }
 

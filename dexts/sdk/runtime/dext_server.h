@@ -5,6 +5,7 @@
 // Everything here is the runtime's own; dext code sees only DriverKit headers.
 
 #include "creation_site.h"
+#include "read_only_view.h"
 #include "kernel_model/ipc/message.h"
 #include "kernel_model/ipc/queue_reports.h"
 #include "kernel_model/ipc/transport.h"
@@ -117,6 +118,10 @@ public:
     // Logs `text` the first time `key` is seen in this server.
     void warn_once(std::string const& key, std::string const& text);
 
+    // --- read-only IOMemoryMaps' own pages (read_only_view.h): unmapped when the process dies ---
+    void remember_view(ReadOnlyView const& view) { m_views.push_back(view); }
+    void forget_view(ReadOnlyView const& view);
+
     // --- the process heap: what IOMalloc gave this server (freed when the process dies) ---
     // IOMalloc records an allocation for the current server; IOFree forgets it for whichever
     // server made it.
@@ -135,6 +140,9 @@ private:
     // Runs the front item of `queue` on this stack; false if the queue went away meanwhile.
     bool run_front_item(uint64_t queue_id);
     void report_sync_refused(QueueState* queue, char const* why);
+    // A write through a read-only mapping happened while this server's code ran (contained in
+    // the lab's process): tell the kernel, which ends the server as the fault would.
+    void report_read_only_write();
     void tell_kernel_about_queue(QueueState* queue, uint64_t phase, uint64_t count, std::string const& text = {});
 
     ipc::Channel& m_kernel;
@@ -160,6 +168,7 @@ private:
     std::vector<void*> m_modules;
     std::vector<std::string> m_module_files; // as the loader names them, for creation sites
     std::set<void*> m_heap;
+    std::vector<ReadOnlyView> m_views;
     std::vector<uint64_t> m_queue_stack; // ids of the queues running items on this stack, innermost last
     std::set<std::string> m_reported;    // one-time runtime warnings already given
     std::map<OSMetaClassBase const*, std::map<std::string, IODispatchQueue*>> m_bound_queues;

@@ -2,6 +2,7 @@
 // memory it maps alive); the dext sees it inside the shared region it already maps.
 
 #include "ivars.h"
+#include "read_only_view.h"
 
 #include <DriverKit/IOMemoryMap.h>
 
@@ -14,6 +15,7 @@ struct IOMemoryMap_IVars {
     uint64_t address; // where the dext sees the first mapped byte
     uint64_t length;
     uint64_t offset; // within the descriptor, as CreateMapping was given it
+    dextlab::sdk::ReadOnlyView view; // a read-only mapping's own pages (none for a writable one)
 };
 
 bool IOMemoryMap::init()
@@ -26,6 +28,11 @@ bool IOMemoryMap::init()
 
 void IOMemoryMap::free()
 {
+    if (ivars && ivars->view.pages) {
+        if (auto* server = DextServer::of(this))
+            server->forget_view(ivars->view);
+        dextlab::sdk::unmap_read_only_view(ivars->view);
+    }
     IOSafeDeleteNULL(ivars, IOMemoryMap_IVars, 1);
     super::free();
 }
@@ -52,6 +59,11 @@ kern_return_t IOMemoryDescriptor::CreateMapping_Impl(uint64_t options, uint64_t 
             auto mapped = r.u64();
             if (!ref || !region || !region_offset || !mapped)
                 return kIOReturnIPCError;
+            bool read_only = false;
+            if (!r.at_end()) {
+                auto flag = r.u64();
+                read_only = flag && flag.value() != 0;
+            }
             created = OSDynamicCast(IOMemoryMap, server->adopt_created(ref.value()));
             if (!created)
                 return kIOReturnIPCError;
@@ -59,6 +71,15 @@ kern_return_t IOMemoryDescriptor::CreateMapping_Impl(uint64_t options, uint64_t 
             if (!base)
                 return kIOReturnVMError;
             created->ivars->address = reinterpret_cast<uint64_t>(base + region_offset.value());
+            if (read_only) {
+                // Its own read-only pages: a write through them faults, as on macOS.
+                auto view = dextlab::sdk::map_read_only_view(base + region_offset.value(), mapped.value(), ref.value().id);
+                if (!view)
+                    return kIOReturnVMError;
+                created->ivars->view = *view;
+                created->ivars->address = reinterpret_cast<uint64_t>(view->first);
+                server->remember_view(*view);
+            }
             created->ivars->length = mapped.value();
             created->ivars->offset = offset;
             return kIOReturnSuccess;
