@@ -5,6 +5,7 @@
 #include "kernel_model/ipc/ioreturn.h"
 #include "kernel_model/ipc/method_ids.h"
 #include "kernel_model/memory/memory_calls.h"
+#include "kernel_model/pci/pci_host.h"
 #include "kernel_model/properties/property_calls.h"
 #include "kernel_model/registry/user_resources.h"
 #include "kernel_model/server/kernel_driver.h"
@@ -35,7 +36,8 @@ constexpr std::string_view kKnownNames[] = { "IOService::Start", "IOService::Sto
     "IOUSBHostDevice::_CurrentConfiguration", "IOUSBHostDevice::DeviceRequest", "IOUSBHostDevice::AsyncDeviceRequest",
     "IOUSBHostDevice::AbortDeviceRequests", "IOUSBHostDevice::CompleteAsyncDeviceRequest", "IOUSBHostDevice::SetConfiguration",
     "IOUSBHostDevice::GetAddress", "IOUSBHostDevice::GetSpeed", "IOUSBHostDevice::GetFrameNumber", "IOUSBHostDevice::Reset",
-    "IOUSBHostDevice::CreateInterfaceIterator", "IOUSBHostDevice::DestroyInterfaceIterator", "IOUSBHostDevice::CopyInterface" };
+    "IOUSBHostDevice::CreateInterfaceIterator", "IOUSBHostDevice::DestroyInterfaceIterator", "IOUSBHostDevice::CopyInterface",
+    "IOInterruptDispatchSource::InterruptOccurred" };
 } // namespace
 
 Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher, KernelTiming timing)
@@ -52,6 +54,7 @@ Kernel::Kernel(Scheduler& scheduler, TraceBus& trace, ipc::DextLauncher launcher
     m_properties = std::make_unique<PropertyCalls>(*this);
     m_user_clients = std::make_unique<UserClients>(*this);
     m_hid = std::make_unique<HidDevices>(*this);
+    m_pci = std::make_unique<PciHost>(*this);
     // IOUserResources is always there (reference 3.1): dexts that drive no hardware match it
     // with IOResourceMatch = IOKit.
     auto& resources = m_objects.create<UserResourcesNub>();
@@ -73,6 +76,7 @@ Kernel::~Kernel()
     m_servers.clear();
     m_retired.clear();
     m_usb.reset();
+    m_pci.reset();
     m_user_clients.reset();
     m_hid.reset();
 }
@@ -127,6 +131,14 @@ ErrorOr<void> Kernel::plug_usb(std::string const& id, std::unique_ptr<usb::UsbDe
 }
 
 ErrorOr<void> Kernel::unplug_usb(std::string const& id) { return m_usb->unplug(id); }
+
+ErrorOr<void> Kernel::plug_pci(std::string const& id, std::unique_ptr<pci::PciDevice> device) { return m_pci->plug(id, std::move(device)); }
+
+ErrorOr<void> Kernel::unplug_pci(std::string const& id) { return m_pci->unplug(id); }
+
+bool Kernel::is_pci_plugged(std::string const& id) const { return m_pci->is_plugged(id); }
+
+std::vector<std::string> Kernel::plugged_pci_devices() const { return m_pci->plugged(); }
 
 std::vector<UserService const*> Kernel::services() const
 {
@@ -579,6 +591,7 @@ void Kernel::handle_server_death(uint64_t server_tag)
             terminate(*child);
         --service->busy;
         m_usb->close_everything_of(id);
+        m_pci->close_everything_of(id);
         trace_service(tp::service_warning, *service, { TraceField::text("what", "terminated: its server " + server->death()) });
         finalize(*service);
     }
@@ -668,6 +681,8 @@ ipc::Message Kernel::handle_from_dext(UserServer& server, ipc::Message const& me
     switch (message.kind()) {
     case ipc::MessageKind::Call:
         if (auto reply = m_dispatch->handle(server, message))
+            return std::move(reply).value();
+        if (auto reply = m_pci->handle(server, message))
             return std::move(reply).value();
         if (auto reply = m_hid->handle(server, message)) // before properties: a HID device's SetProperties is its own
             return std::move(reply).value();
@@ -766,6 +781,7 @@ ipc::Message Kernel::handle_service_call(UserServer& server, UserService& servic
         // IOService::Stop reached: providers the service left open are closed now.
         service.super_stop_called = true;
         m_usb->close_everything_of(service.id());
+        m_pci->close_everything_of(service.id());
         maybe_finish_stop(service);
         return ipc::make_reply(kr::Success);
     }

@@ -3,6 +3,7 @@
 // IOUserServers that host dexts, and the USB host controller. The lab drives it; everything it
 // does is published on the trace bus.
 
+#include "devices/pci/pci_device.h"
 #include "kernel_model/bundle/dext_bundle.h"
 #include "kernel_model/matching/catalogue.h"
 #include "kernel_model/matching/explain.h"
@@ -27,6 +28,7 @@ class UserClients;   // kernel_model/user_client: IOService::Create, IOServiceOp
 class MemoryCalls;   // kernel_model/memory: buffers, sub-descriptors, mappings, transfer memory
 class HidDevices;    // kernel_model/hid: AppleUserHIDDevice, IOHIDInterface nubs, reports
 class PropertyCalls; // kernel_model/properties: a dext's registry-property calls
+class PciHost;       // kernel_model/pci: PCI functions, IOPCIDevice nubs and calls, interrupt sources
 
 // What the registry tells those watching it (an app's matching notifications).
 enum class RegistryEvent : uint8_t {
@@ -61,6 +63,12 @@ public:
 
     ErrorOr<void> plug_usb(std::string const& id, std::unique_ptr<usb::UsbDevice> device);
     ErrorOr<void> unplug_usb(std::string const& id);
+    // PCI functions (kernel_model/pci); their ids share the namespace of USB devices' (the lab checks).
+    ErrorOr<void> plug_pci(std::string const& id, std::unique_ptr<pci::PciDevice> device);
+    ErrorOr<void> unplug_pci(std::string const& id);
+    bool is_pci_plugged(std::string const& id) const;
+    std::vector<std::string> plugged_pci_devices() const;
+    PciHost const& pci() const { return *m_pci; }
     bool is_plugged(std::string const& id) const { return m_usb->is_plugged(id); }
     std::vector<std::string> plugged_devices() const { return m_usb->plugged(); }
     bool any_server_running() const;
@@ -175,6 +183,7 @@ private:
     std::unique_ptr<MemoryCalls> m_memory;
     std::unique_ptr<HidDevices> m_hid;
     std::unique_ptr<PropertyCalls> m_properties;
+    std::unique_ptr<PciHost> m_pci;
     RegistryObserver m_registry_observer;
     RegistryEntry* m_user_resources { nullptr };
     uint64_t m_next_server_tag { 1 };
@@ -185,6 +194,7 @@ private:
     friend class UserClients;
     friend class MemoryCalls;
     friend class HidDevices;
+    friend class PciHost;
 };
 
 } // namespace dextlab::kernel

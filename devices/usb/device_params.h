@@ -1,10 +1,10 @@
 #pragma once
-// Readers for DeviceParams, shared by every device model so that a bad `plug:` step gets the
-// same kind of message whichever device it names: the model, the parameter, the value and what
-// would be accepted, e.g.
-//   vendor-interrupt: parameter 'max_packet' is 65; allowed range is 1..64
-// The scenario loader adds the file:line:col in front.
+// Readers for DeviceParams as USB models use them: the bus-agnostic ones of
+// devices/common/device_params.h (same messages for every model, e.g.
+//   vendor-interrupt: parameter 'max_packet' is 65; allowed range is 1..64)
+// plus what only USB needs (a string descriptor's limits).
 
+#include "devices/common/device_params.h"
 #include "devices/usb/usb_device.h"
 #include "sim/core/error.h"
 #include "sim/core/time.h"
@@ -16,18 +16,10 @@
 
 namespace dextlab::usb {
 
-// Rejects a key the model does not accept, or a number given where a string is expected (and
-// the reverse); lists what the model does accept.
-ErrorOr<void> check_param_names(std::string_view model, DeviceParams const& params,
-    std::vector<std::string> const& number_params, std::vector<std::string> const& string_params);
-
-struct NumberRange {
-    uint64_t fallback; // used when the parameter is absent
-    uint64_t min;
-    uint64_t max;
-    bool hex { false }; // say "0x1209" rather than "4617" in errors (IDs, BCD versions)
-};
-ErrorOr<uint64_t> number_param(std::string_view model, DeviceParams const& params, std::string const& key, NumberRange range);
+// The bus-agnostic readers (devices/common/device_params.h), under their USB names.
+using devices::check_param_names;
+using devices::number_param;
+using devices::NumberRange;
 
 // A duration in whole milliseconds, given either as a number of milliseconds or as text with a
 // unit ("2ms", "2000us"), within [min, max] milliseconds.

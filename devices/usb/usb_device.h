@@ -10,6 +10,7 @@
 #include "sim/core/scheduler.h"
 #include "sim/core/rng.h"
 #include "sim/core/error.h"
+#include "devices/common/device_params.h"
 
 #include <cstdint>
 #include <functional>
@@ -87,14 +88,8 @@ public:
 };
 
 // Parameters for creating a device model, as written in a scenario's plug step
-// (`vid: 0x1209, pid: 0x0001, interval: 1ms`). Numbers, durations and strings are kept apart,
-// so a model knows whether `interval` was written with a unit.
-struct DeviceParams {
-    std::map<std::string, uint64_t> numbers;
-    std::map<std::string, Duration> durations; // in ns
-    std::map<std::string, std::string> strings;
-    uint64_t seed { 0 }; // from the scenario seed and the device id
-};
+// (`vid: 0x1209, pid: 0x0001, interval: 1ms`); shared by every bus (devices/common).
+using DeviceParams = ::dextlab::devices::DeviceParams;
 
 // A registered device model: its name, the parameters it accepts, and a factory.
 struct DeviceModel {

@@ -1,6 +1,9 @@
 #include "entitlements.h"
 
+#include "kernel_model/matching/matching.h"
+
 #include <algorithm>
+#include <cstdio>
 
 namespace dextlab::kernel {
 
@@ -52,6 +55,22 @@ std::string device_text(RegistryEntry const& nub)
     return "idVendor " + hex(nub.property("idVendor")) + ", idProduct " + hex(nub.property("idProduct"));
 }
 
+// "vendor 0x1209 device 0x7471" and "0x74711209": what a PCI refusal names.
+std::string pci_primary_text(RegistryEntry const& nub)
+{
+    char text[16];
+    std::snprintf(text, sizeof text, "0x%08x", pci_config_register(nub, 0x00));
+    return text;
+}
+
+std::string pci_device_text(RegistryEntry const& nub)
+{
+    uint32_t const ids = pci_config_register(nub, 0x00);
+    char text[48];
+    std::snprintf(text, sizeof text, "vendor 0x%04x device 0x%04x", ids & 0xFFFF, ids >> 16);
+    return text;
+}
+
 bool rule_applies(EntitlementRule const& rule, Personality const& personality, RegistryEntry const& provider)
 {
     switch (rule.scope) {
@@ -100,6 +119,16 @@ bool usb_transport_covers(Property const& value, RegistryEntry const& nub)
         [&](Property const& d) { return d.is_dict() && usb_dictionary_covers(d.as_dict(), nub); });
 }
 
+bool pci_transport_covers(Property const& value, RegistryEntry const& nub)
+{
+    if (value.is_bool())
+        return value.as_bool();
+    if (!value.is_array())
+        return false;
+    return std::any_of(value.as_array().begin(), value.as_array().end(),
+        [&](Property const& d) { return d.is_dict() && pci_table_matches(d.as_dict(), nub); });
+}
+
 EntitlementVerdict check_entitlements(PropertyDict const& entitlements, Personality const& personality, RegistryEntry const& provider,
     std::string const& dext_name)
 {
@@ -132,6 +161,11 @@ EntitlementVerdict check_entitlements(PropertyDict const& entitlements, Personal
             return refuse(rule.entitlement, who + ": " + rule.entitlement + " = " + value->to_ioreg_text(true)
                     + " does not cover this device (" + device_text(provider) + "); add a dictionary with its idVendor to "
                     + dext_name + ".entitlements (or run with --development)");
+        if (rule.value == EntitlementValue::PciDevices && !pci_transport_covers(*value, provider))
+            return refuse(rule.entitlement, who + ": " + rule.entitlement + " = " + value->to_ioreg_text(true)
+                    + " does not cover this function (" + pci_device_text(provider) + "); add a dictionary such as "
+                    "{IOPCIPrimaryMatch = \"" + pci_primary_text(provider) + "\"} to " + dext_name
+                    + ".entitlements (or run with --development)");
     }
 
     if (auto const* demand = provider.property("IOServiceDEXTEntitlements")) {

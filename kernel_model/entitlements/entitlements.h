@@ -23,6 +23,7 @@ namespace entitlement_keys {
 inline constexpr char const* driverkit = "com.apple.developer.driverkit";
 inline constexpr char const* transport_usb = "com.apple.developer.driverkit.transport.usb";
 inline constexpr char const* transport_hid = "com.apple.developer.driverkit.transport.hid";
+inline constexpr char const* transport_pci = "com.apple.developer.driverkit.transport.pci"; // IOPCIPrivate.h kIOPCITransportDextEntitlement
 inline constexpr char const* family_hid_device = "com.apple.developer.driverkit.family.hid.device";
 inline constexpr char const* family_hid_eventservice = "com.apple.developer.driverkit.family.hid.eventservice";
 inline constexpr char const* family_serial = "com.apple.developer.driverkit.family.serial";
@@ -38,6 +39,7 @@ enum class EntitlementScope : uint8_t {
 enum class EntitlementValue : uint8_t {
     True,       // the entitlement must be the boolean true
     UsbDevices, // true, or an array of dictionaries one of which describes the USB device
+    PciDevices, // true, or an array of dictionaries one of which matches the PCI function (PCI keys)
 };
 
 struct EntitlementRule {
@@ -56,6 +58,9 @@ inline constexpr EntitlementRule kEntitlementRules[] = {
         "USB providers (IOUSBHostFamilyDefinitions.h kIOUSBTransportDextEntitlement; reference 3.4, 11.1)" },
     { EntitlementScope::ProviderClass, "IOUSBHostInterface", entitlement_keys::transport_usb, EntitlementValue::UsbDevices,
         "USB providers (IOUSBHostFamilyDefinitions.h kIOUSBTransportDextEntitlement; reference 3.4, 11.1)" },
+    { EntitlementScope::ProviderClass, "IOPCIDevice", entitlement_keys::transport_pci, EntitlementValue::PciDevices,
+        "PCI providers (IOPCIFamily IOPCIDevice::matchPropertyTable checks kIOPCITransportDextEntitlement; IOPCIBridge "
+        "demands it in IOServiceDEXTEntitlements)" },
     { EntitlementScope::ProviderClass, "IOHIDInterface", entitlement_keys::transport_hid, EntitlementValue::True,
         "IOHIDInterface providers (Apple Developer Forums thread 843327, HID Entitlement Configuration Guide)" },
     { EntitlementScope::ServiceClass, "AppleUserHIDDevice", entitlement_keys::family_hid_device, EntitlementValue::True,
@@ -85,5 +90,12 @@ EntitlementVerdict check_entitlements(PropertyDict const& entitlements, Personal
 // the device when one of its dictionaries matches it key by key (idVendor, idProduct,
 // idProductArray, idProductMask, bcdDevice, class keys, interface numbers; "*" matches any).
 bool usb_transport_covers(Property const& value, RegistryEntry const& nub);
+
+// Does one `…transport.pci` value cover this PCI nub? True covers everything (IOPCIFamily: "for
+// Apple internal use only"); an array covers it when one of its dictionaries matches the nub
+// under the PCI matching keys (IOPCIMatch, IOPCIPrimaryMatch, IOPCISecondaryMatch,
+// IOPCIClassMatch), as IOPCIDevice::matchPropertyTable matches each one; other elements (the
+// built-in transport string) cover nothing.
+bool pci_transport_covers(Property const& value, RegistryEntry const& nub);
 
 } // namespace dextlab::kernel

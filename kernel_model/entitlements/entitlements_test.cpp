@@ -154,7 +154,7 @@ TEST_CASE("HID providers need transport.hid, a kernel personality is not gated")
 
 TEST_CASE("a provider's own IOServiceDEXTEntitlements: a string, any of an array, all of an inner array")
 {
-    TestNub nub("IOPCIDevice");
+    TestNub nub("IOPlatformDevice"); // a class with no transport rule, so only its own demand applies
     PropertyDict dk { { keys::driverkit, yes() } };
     auto demand = [&](Property value) {
         nub.set_property("IOServiceDEXTEntitlements", std::move(value));
@@ -167,6 +167,40 @@ TEST_CASE("a provider's own IOServiceDEXTEntitlements: a string, any of an array
     auto refused = demand(Property::string("com.example.pci"));
     CHECK(refused.missing == "\"com.example.pci\"");
     CHECK(refused.checked == std::vector<std::string> { keys::driverkit, "IOServiceDEXTEntitlements" });
+}
+
+TEST_CASE("PCI providers: transport.pci must be true or hold a dictionary that matches the function")
+{
+    TestNub nub("IOPCIDevice");
+    auto le32 = [](uint32_t v) {
+        return Property::data({ static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v >> 16), static_cast<uint8_t>(v >> 24) });
+    };
+    nub.set_property("vendor-id", le32(0x1209));
+    nub.set_property("device-id", le32(0x7471));
+    nub.set_property("class-code", le32(0x088000));
+    PropertyDict dk { { keys::driverkit, yes() } };
+    auto with_pci = [&](Property value) {
+        PropertyDict e = dk;
+        e[keys::transport_pci] = std::move(value);
+        return e;
+    };
+    auto match = [](char const* key, char const* value) { return PropertyDict { { key, Property::string(value) } }; };
+    check_rows(
+        {
+            { "driverkit only", dk, dext(), false, keys::transport_pci },
+            { "transport.pci true", with_pci(yes()), dext(), true, "" },
+            { "the vendor under a mask (Apple's sample)", with_pci(usb({ match("IOPCIPrimaryMatch", "0x00001209&0x0000FFFF") })), dext(), true, "" },
+            { "the exact function", with_pci(usb({ match("IOPCIMatch", "0x74711209") })), dext(), true, "" },
+            { "another vendor", with_pci(usb({ match("IOPCIPrimaryMatch", "0x000010b5&0x0000FFFF") })), dext(), false, keys::transport_pci },
+            { "the second dictionary covers it", with_pci(usb({ match("IOPCIMatch", "0x12345678"), match("IOPCIClassMatch", "0x08800000") })), dext(), true, "" },
+            { "an empty array covers nothing", with_pci(Property::array({})), dext(), false, keys::transport_pci },
+            { "a string is not a dictionary", with_pci(Property::array({ Property::string("com.apple.developer.driverkit.builtin") })), dext(), false, keys::transport_pci },
+            { "false", with_pci(Property::boolean(false)), dext(), false, keys::transport_pci },
+        },
+        nub);
+    auto refused = check_entitlements(with_pci(usb({ match("IOPCIMatch", "0x12345678") })), dext(), nub, "Driver");
+    CHECK(refused.reason.find("vendor 0x1209 device 0x7471") != std::string::npos);
+    CHECK(refused.reason.find("IOPCIPrimaryMatch = \"0x74711209\"") != std::string::npos);
 }
 
 TEST_CASE("every rule names an entitlement and its source")

@@ -25,6 +25,7 @@ std::string ioreturn_name(uint32_t value)
     case NotPermitted: return "kIOReturnNotPermitted";
     case Underrun: return "kIOReturnUnderrun";
     case Overrun: return "kIOReturnOverrun";
+    case NoInterrupt: return "kIOReturnNoInterrupt";
     case Aborted: return "kIOReturnAborted";
     case NotFound: return "kIOReturnNotFound";
     case VMError: return "kIOReturnVMError";

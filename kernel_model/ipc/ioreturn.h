@@ -28,6 +28,7 @@ constexpr uint32_t NoSpace = 0xe00002db;
 constexpr uint32_t NotPermitted = 0xe00002e2;
 constexpr uint32_t Underrun = 0xe00002e7;
 constexpr uint32_t Overrun = 0xe00002e8;
+constexpr uint32_t NoInterrupt = 0xe00002df;
 constexpr uint32_t Aborted = 0xe00002eb;
 constexpr uint32_t NotResponding = 0xe00002ed;
 constexpr uint32_t NotFound = 0xe00002f0;

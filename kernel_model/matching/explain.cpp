@@ -2,6 +2,7 @@
 
 #include "kernel_model/server/kernel_driver.h"
 #include "kernel_model/server/user_service.h"
+#include "kernel_model/pci/pci_objects.h"
 #include "kernel_model/usb_host/usb_objects.h"
 
 #include <algorithm>
@@ -42,6 +43,8 @@ std::string device_of(RegistryEntry const& nub)
     for (auto const* e = &nub; e; e = e->parent) {
         if (auto const* device = dynamic_cast<UsbDeviceNub const*>(e))
             return device->device_id;
+        if (auto const* function = dynamic_cast<PciDeviceNub const*>(e))
+            return function->device_id;
     }
     return "";
 }
@@ -181,8 +184,8 @@ namespace {
 
 std::string pad(std::string text, size_t width)
 {
-    if (text.size() < width)
-        text.append(width - text.size(), ' ');
+    // A value wider than its column still gets one space before the next.
+    text.append(text.size() < width ? width - text.size() : 1, ' ');
     return text;
 }
 

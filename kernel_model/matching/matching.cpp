@@ -34,7 +34,7 @@ constexpr std::array<char const*, static_cast<size_t>(MatchKey::Count)> kKeyName
     "IOLocationMatch", "IOPropertyMatch", "IOPropertyExistsMatch", "IOResourceMatch", "IOParentMatch", "IOProbeScore",
     "IOMatchCategory", "idVendor", "idProduct", "idProductMask", "idProductArray", "bcdDevice", "bDeviceClass",
     "bDeviceSubClass", "bDeviceProtocol", "bConfigurationValue", "bInterfaceClass", "bInterfaceSubClass",
-    "bInterfaceProtocol", "bInterfaceNumber" };
+    "bInterfaceProtocol", "bInterfaceNumber", "IOPCIMatch", "IOPCIPrimaryMatch", "IOPCISecondaryMatch", "IOPCIClassMatch" };
 
 // The keys IOService::matchInternal counts as done. When a table holds nothing else the family
 // is not asked ("don't call family if we've done all the entries in the table").
@@ -242,6 +242,19 @@ bool TableMatcher::family()
         m_result.reason = std::move(usb.reason);
         return true;
     }
+    // PCI rules apply when the table names a PCI key (IOPCIDevice::matchPropertyTable): the
+    // family's score is added to IOProbeScore.
+    if (m_nub.pci && m_keys.any_pci_key()) {
+        MatchResult pci = match_pci(m_table, m_entry, m_detail, m_keys);
+        for (auto& c : pci.compared)
+            m_result.compared.push_back(std::move(c));
+        if (!pci.matched)
+            return fail(pci.failed_key, pci.reason);
+        m_result.score = probe + pci.score;
+        m_result.rule = std::move(pci.rule);
+        m_result.reason = std::move(pci.reason);
+        return true;
+    }
     m_result.score = probe;
     m_result.rule = "generic keys";
     m_result.reason = "matched on generic keys, score = IOProbeScore";
@@ -321,6 +334,14 @@ bool TableKeys::any_usb_key() const
     return (m_bits & usb) != 0;
 }
 
+bool TableKeys::any_pci_key() const
+{
+    uint32_t pci = 0;
+    for (auto k = static_cast<unsigned>(MatchKey::IOPCIMatch); k <= static_cast<unsigned>(MatchKey::IOPCIClassMatch); ++k)
+        pci |= 1u << k;
+    return (m_bits & pci) != 0;
+}
+
 size_t MatchResult::keys_passed() const
 {
     return static_cast<size_t>(std::count_if(compared.begin(), compared.end(), [](KeyCheck const& c) { return c.passed; }));
@@ -333,6 +354,7 @@ NubFacts::NubFacts(RegistryEntry const& nub)
     usb_device = conforms_to("IOUSBHostDevice");
     usb_interface = conforms_to("IOUSBHostInterface");
     hid = std::any_of(kHidClasses.begin(), kHidClasses.end(), [&](char const* c) { return conforms_to(c); });
+    pci = conforms_to("IOPCIDevice");
 }
 
 bool NubFacts::conforms_to(std::string_view class_name) const

@@ -46,6 +46,7 @@ struct NubFacts {
     bool usb_device { false };      // conforms to IOUSBHostDevice
     bool usb_interface { false };   // conforms to IOUSBHostInterface
     bool hid { false };             // conforms to IOHIDDevice, IOHIDInterface or IOHIDEventService
+    bool pci { false };             // conforms to IOPCIDevice
 
     bool conforms_to(std::string_view class_name) const;
 };
@@ -56,6 +57,7 @@ enum class MatchKey : uint8_t {
     IOProbeScore, IOMatchCategory,
     idVendor, idProduct, idProductMask, idProductArray, bcdDevice, bDeviceClass, bDeviceSubClass, bDeviceProtocol,
     bConfigurationValue, bInterfaceClass, bInterfaceSubClass, bInterfaceProtocol, bInterfaceNumber,
+    IOPCIMatch, IOPCIPrimaryMatch, IOPCISecondaryMatch, IOPCIClassMatch,
     Count
 };
 std::string const& key_name(MatchKey key); // static storage: looking it up allocates nothing
@@ -68,6 +70,7 @@ public:
     static TableKeys of(PropertyDict const& table);
     bool has(MatchKey key) const { return (m_bits >> static_cast<unsigned>(key)) & 1u; }
     bool any_usb_key() const;
+    bool any_pci_key() const;
     bool any_non_generic_key() const { return m_non_generic; }
 
 private:
@@ -92,6 +95,25 @@ MatchResult match_usb(PropertyDict const& personality, RegistryEntry const& nub,
 // The HID family rules alone (IOHIDFamily MatchPropertyTable, reference 4.3), against the
 // entry whose properties HID compares (see hid_owner). The score includes IOProbeScore.
 MatchResult match_hid(PropertyDict const& personality, RegistryEntry const& owner, bool validate_vendor_page = false);
+
+// The PCI family rules alone (IOPCIFamily's pciMatchNub; pci_matching.cpp): IOPCIMatch,
+// IOPCIPrimaryMatch, IOPCISecondaryMatch and IOPCIClassMatch against the nub's id properties.
+// The score is what the family adds (1000 for IOPCIMatch on the primary ids), without IOProbeScore.
+MatchResult match_pci(PropertyDict const& table, RegistryEntry const& nub, MatchDetail detail, TableKeys const& keys);
+// The same rules for a table that is not a personality (a `…transport.pci` entitlement's
+// dictionary); `why`, when given, receives the failing key and reason.
+bool pci_table_matches(PropertyDict const& table, RegistryEntry const& nub, std::string* why = nullptr);
+// One word of a PCI match string ("0x74711209&0xffff0000").
+struct PciWord {
+    uint32_t value;
+    uint32_t mask;
+};
+// Reads a match string as the family does (strtoul base 16, words separated by spaces, `&mask`
+// optional); `leftover` receives text the family stops at without reading (a comma, a typo).
+void pci_match_words(std::string_view text, uint32_t default_mask, std::vector<PciWord>& words, std::string& leftover);
+// The configuration register (0x00, 0x08 or 0x2C) the PCI keys compare, rebuilt from the nub's
+// vendor-id, device-id, class-code, revision-id, subsystem-vendor-id and subsystem-id data.
+uint32_t pci_config_register(RegistryEntry const& nub, uint8_t offset);
 
 // The entry whose properties HID rules read for `nub`: IOHIDInterface defers to its IOHIDDevice
 // provider ([HID] IOHIDInterface::matchPropertyTable); every other HID nub reads its own.

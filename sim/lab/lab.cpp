@@ -3,6 +3,7 @@
 #include "dexts/sdk/host/dext_host.h"
 #include "kernel_model/trace_points.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -80,6 +81,8 @@ void Lab::shut_down(Duration limit)
         return;
     for (auto const& id : m_kernel->plugged_devices())
         (void)m_kernel->unplug_usb(id); // cannot fail: the id comes from the kernel's own list
+    for (auto const& id : m_kernel->plugged_pci_devices())
+        (void)m_kernel->unplug_pci(id);
     // Drivers of no hardware stop as at system shutdown.
     m_kernel->terminate_resource_clients();
     m_scheduler.run_until([this] { return !m_kernel->any_server_running(); }, m_scheduler.now() + limit);
@@ -103,20 +106,43 @@ ErrorOr<void> Lab::deactivate(std::string const& name) { return m_sysext->deacti
 
 ErrorOr<void> Lab::plug(std::string const& id, std::string const& model_name, usb::DeviceParams params)
 {
-    auto const* model = usb::DeviceModels::find(model_name);
-    if (!model) {
-        std::string known;
-        for (auto const* m : usb::DeviceModels::all())
-            known += (known.empty() ? "" : ", ") + m->name;
-        return Error::with("unknown device model '" + model_name + "'; known models: " + known);
-    }
+    // One namespace of device ids across buses: `unplug: dev0` must name one device.
+    if (m_kernel->is_plugged(id) || m_kernel->is_pci_plugged(id))
+        return Error::with("device '" + id + "' is already plugged in; unplug it first or use another id");
     // Each device draws from its own stream of the scenario seed, named by its id.
     params.seed = m_rng.fork(id).next_u64();
-    auto device = TRY(model->create(params));
-    return m_kernel->plug_usb(id, std::move(device));
+    // The registry that knows the model decides the bus.
+    if (auto const* model = usb::DeviceModels::find(model_name)) {
+        auto device = TRY(model->create(params));
+        return m_kernel->plug_usb(id, std::move(device));
+    }
+    if (auto const* model = pci::PciDeviceModels::find(model_name)) {
+        auto device = TRY(model->create(params));
+        return m_kernel->plug_pci(id, std::move(device));
+    }
+    std::string known;
+    for (auto const& name : device_model_names())
+        known += (known.empty() ? "" : ", ") + name;
+    return Error::with("unknown device model '" + model_name + "'; known models: " + known);
 }
 
-ErrorOr<void> Lab::unplug(std::string const& id) { return m_kernel->unplug_usb(id); }
+ErrorOr<void> Lab::unplug(std::string const& id)
+{
+    if (m_kernel->is_pci_plugged(id))
+        return m_kernel->unplug_pci(id);
+    return m_kernel->unplug_usb(id);
+}
+
+std::vector<std::string> device_model_names()
+{
+    std::vector<std::string> names;
+    for (auto const* m : usb::DeviceModels::all())
+        names.push_back(m->name);
+    for (auto const* m : pci::PciDeviceModels::all())
+        names.push_back(m->name);
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 ErrorOr<void> Lab::crash(std::string const& dext, std::string const& how) { return m_kernel->crash_dext(dext, how); }
 

@@ -3,6 +3,7 @@
 // emulated devices and the loaded dexts, and offers the operations a scenario step, the CLI or
 // the GUI performs. Nothing here reads a wall clock: time is the scheduler's.
 
+#include "devices/pci/pci_device.h"
 #include "devices/usb/usb_device.h"
 #include "kernel_model/kernel.h"
 #include "kernel_model/sysext/system_extensions.h"
@@ -46,7 +47,8 @@ public:
     ErrorOr<void> approve(std::string const& name);
     ErrorOr<void> deactivate(std::string const& name);
     kernel::SystemExtensions const& system_extensions() const { return *m_sysext; }
-    // Creates a device from a registered model and plugs it into the USB host.
+    // Creates a device from a registered model and plugs it into the bus of the registry that
+    // holds the model (USB: devices/usb, PCI: devices/pci).
     ErrorOr<void> plug(std::string const& id, std::string const& model, usb::DeviceParams params);
     ErrorOr<void> unplug(std::string const& id);
     // Makes a dext's server fail as dext code would: "segv", "abort", "exit" or "hang".
@@ -78,6 +80,9 @@ private:
     std::unique_ptr<kernel::Kernel> m_kernel; // near last: it is torn down first
     std::unique_ptr<kernel::SystemExtensions> m_sysext;
 };
+
+// Every registered device model's name, all buses, sorted.
+std::vector<std::string> device_model_names();
 
 // The dext search path when none is given: $DEXTLAB_DEXT_PATH (colon-separated), else the
 // build's dexts folder.

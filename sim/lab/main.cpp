@@ -307,7 +307,9 @@ int main(int argc, char** argv)
         return match_command(match_file, seed, dext_path, explain, match_device, match_step, all_keys, development);
     if (models->parsed()) {
         for (auto const* m : usb::DeviceModels::all())
-            std::printf("%-20s %s\n", m->name.c_str(), m->description.c_str());
+            std::printf("%-20s usb  %s\n", m->name.c_str(), m->description.c_str());
+        for (auto const* m : pci::PciDeviceModels::all())
+            std::printf("%-20s pci  %s\n", m->name.c_str(), m->description.c_str());
         return 0;
     }
     return 2;
