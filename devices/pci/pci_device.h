@@ -13,6 +13,7 @@
 // no real bus has: it is there so the lab can say why a driver saw nothing.
 
 #include "devices/common/device_params.h"
+#include "devices/common/model_registry.h"
 #include "sim/core/error.h"
 #include "sim/core/scheduler.h"
 
@@ -72,12 +73,7 @@ struct PciDeviceModel {
 
 // The registry of PCI device models, filled by DEXTLAB_PCI_DEVICE_MODEL at static-init time.
 // A scenario's `plug:` names a model; the registry that holds the name decides the bus.
-class PciDeviceModels {
-public:
-    static void add(PciDeviceModel model);
-    static PciDeviceModel const* find(std::string const& name);
-    static std::vector<PciDeviceModel const*> all(); // sorted by name
-};
+using PciDeviceModels = devices::ModelRegistry<PciDeviceModel>;
 
 } // namespace dextlab::pci
 

@@ -11,6 +11,7 @@
 #include "sim/core/rng.h"
 #include "sim/core/error.h"
 #include "devices/common/device_params.h"
+#include "devices/common/model_registry.h"
 
 #include <cstdint>
 #include <functional>
@@ -101,12 +102,7 @@ struct DeviceModel {
 };
 
 // The registry of device models, filled by DEXTLAB_USB_DEVICE_MODEL at static-init time.
-class DeviceModels {
-public:
-    static void add(DeviceModel model);
-    static DeviceModel const* find(std::string const& name);
-    static std::vector<DeviceModel const*> all(); // sorted by name
-};
+using DeviceModels = devices::ModelRegistry<DeviceModel>;
 
 } // namespace dextlab::usb
 

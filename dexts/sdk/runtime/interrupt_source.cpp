@@ -8,6 +8,7 @@
 
 #include "blocks.h"
 #include "ivars.h"
+#include "kernel_fed_source.h"
 
 #include <DriverKit/IOInterruptDispatchSource.h>
 
@@ -21,12 +22,6 @@ struct IOInterruptDispatchSource_IVars {
 };
 
 namespace {
-
-std::string queue_name_of(IODispatchSource* source)
-{
-    auto* queue = dextlab::sdk::source_queue_of(source);
-    return queue ? queue->name : std::string();
-}
 
 bool const registered = [] {
     dextlab::sdk::register_callback_decoder(
@@ -72,7 +67,7 @@ kern_return_t IOInterruptDispatchSource::Create(IOService* provider, uint32_t in
     created->IODispatchSource::ivars->disabled = true; // a new interrupt source is disabled
     kern_return_t ret = server->call_kernel(server->id_of(created), ipc::ids::IOInterruptDispatchSource_Create, [&](ipc::WireWriter& w) {
         server->write_object(w, provider);
-        w.u64(index).str(queue_name_of(created));
+        w.u64(index).str(dextlab::sdk::queue_name_of(created));
     });
     if (ret != kIOReturnSuccess) {
         created->IODispatchSource::ivars->canceled = true; // the kernel has nothing to forget
@@ -112,11 +107,7 @@ bool IOInterruptDispatchSource::init()
 
 void IOInterruptDispatchSource::free()
 {
-    auto* base = IODispatchSource::ivars;
-    // Released without Cancel: the kernel unregisters it, so no callback outlives the source.
-    if (base && !base->canceled && __dextlab_object_id)
-        if (auto* server = DextServer::of(this))
-            server->call_kernel(__dextlab_object_id, ipc::ids::IOInterruptDispatchSource_Cancel, {});
+    dextlab::sdk::cancel_source_in_kernel(this, ipc::ids::IOInterruptDispatchSource_Cancel);
     if (ivars)
         OSSafeReleaseNULL(ivars->handler);
     IOSafeDeleteNULL(ivars, IOInterruptDispatchSource_IVars, 1);
@@ -125,51 +116,19 @@ void IOInterruptDispatchSource::free()
 
 kern_return_t IOInterruptDispatchSource::SetHandler_Impl(OSAction* action)
 {
-    auto* server = DextServer::of(this);
-    if (!action || !action->ivars || !server)
-        return kIOReturnBadArgument;
-    if (action->ivars->msgid != IOInterruptDispatchSource_InterruptOccurred_ID) {
-        server->log("runtime: IOInterruptDispatchSource::SetHandler needs an OSAction made for a method declared "
-                    "TYPE(IOInterruptDispatchSource::InterruptOccurred) (CreateAction<Method>); this one is for another prototype");
-        return kIOReturnBadArgument;
-    }
-    if (IODispatchSource::ivars->canceled)
-        return kIOReturnNotReady;
-    action->retain();
-    OSSafeReleaseNULL(ivars->handler);
-    ivars->handler = action;
-    return server->call_kernel(server->id_of(this), ipc::ids::IOInterruptDispatchSource_SetHandler,
-        [&](ipc::WireWriter& w) { server->write_object(w, action); });
+    return dextlab::sdk::set_source_handler(this, ivars->handler, action, IOInterruptDispatchSource_InterruptOccurred_ID,
+        "IOInterruptDispatchSource", "InterruptOccurred", ipc::ids::IOInterruptDispatchSource_SetHandler);
 }
 
 kern_return_t IOInterruptDispatchSource::SetEnableWithCompletion_Impl(bool enable, IODispatchSourceCancelHandler handler)
 {
-    auto* server = DextServer::of(this);
-    auto* base = IODispatchSource::ivars;
-    if (!server || !base)
-        return kIOReturnBadArgument;
-    if (base->canceled)
-        return kIOReturnUnsupported; // xnu: a canceled interrupt source cannot be enabled again
-    base->disabled = !enable;
-    kern_return_t ret = server->call_kernel(server->id_of(this), ipc::ids::IOInterruptDispatchSource_SetEnableWithCompletion,
-        [&](ipc::WireWriter& w) { w.u64(enable ? 1 : 0); });
-    dextlab::sdk::queue_source_handler(this, handler);
-    return ret;
+    // xnu: a canceled interrupt source cannot be enabled again.
+    return dextlab::sdk::enable_source(this, enable, handler, kIOReturnUnsupported, ipc::ids::IOInterruptDispatchSource_SetEnableWithCompletion);
 }
 
 kern_return_t IOInterruptDispatchSource::Cancel_Impl(IODispatchSourceCancelHandler handler)
 {
-    auto* server = DextServer::of(this);
-    auto* base = IODispatchSource::ivars;
-    if (!server || !base)
-        return kIOReturnBadArgument;
-    if (base->canceled)
-        return kIOReturnSuccess;
-    base->canceled = true;
-    kern_return_t ret = server->call_kernel(server->id_of(this), ipc::ids::IOInterruptDispatchSource_Cancel, {});
-    OSSafeReleaseNULL(ivars->handler);
-    dextlab::sdk::queue_source_handler(this, handler);
-    return ret;
+    return dextlab::sdk::cancel_source(this, ivars->handler, handler, ipc::ids::IOInterruptDispatchSource_Cancel);
 }
 
 kern_return_t IOInterruptDispatchSource::GetLastInterrupt(uint64_t* count, uint64_t* time)

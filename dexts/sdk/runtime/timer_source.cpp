@@ -6,6 +6,7 @@
 
 #include "blocks.h"
 #include "ivars.h"
+#include "kernel_fed_source.h"
 
 #include <DriverKit/IOTimerDispatchSource.h>
 
@@ -87,13 +88,9 @@ bool known_clock(uint64_t options)
     }
 }
 
-std::string queue_name_of(IODispatchSource* source)
-{
-    auto* queue = dextlab::sdk::source_queue_of(source);
-    return queue ? queue->name : std::string();
-}
-
 } // namespace
+
+using dextlab::sdk::queue_name_of;
 
 // ---- IODispatchSource ----
 
@@ -142,11 +139,7 @@ bool IOTimerDispatchSource::init()
 
 void IOTimerDispatchSource::free()
 {
-    auto* base = IODispatchSource::ivars;
-    // Released without Cancel: the kernel forgets the timer, so no callback outlives the source.
-    if (base && !base->canceled && __dextlab_object_id)
-        if (auto* server = DextServer::of(this))
-            server->call_kernel(__dextlab_object_id, ipc::ids::IODispatchSource_Cancel, {});
+    dextlab::sdk::cancel_source_in_kernel(this, ipc::ids::IODispatchSource_Cancel);
     if (ivars)
         OSSafeReleaseNULL(ivars->handler);
     IOSafeDeleteNULL(ivars, IOTimerDispatchSource_IVars, 1);
@@ -155,23 +148,9 @@ void IOTimerDispatchSource::free()
 
 kern_return_t IOTimerDispatchSource::SetHandler_Impl(OSAction* action)
 {
-    auto* server = DextServer::of(this);
-    if (!action || !action->ivars || !server)
-        return kIOReturnBadArgument;
-    if (action->ivars->msgid != IOTimerDispatchSource_TimerOccurred_ID) {
-        server->log("runtime: IOTimerDispatchSource::SetHandler needs an OSAction made for a method declared "
-                    "TYPE(IOTimerDispatchSource::TimerOccurred) (CreateAction<Method>); this one is for another prototype");
-        return kIOReturnBadArgument;
-    }
-    if (IODispatchSource::ivars->canceled)
-        return kIOReturnNotReady;
-    action->retain();
-    OSSafeReleaseNULL(ivars->handler);
-    ivars->handler = action;
-    return server->call_kernel(server->id_of(this), ipc::ids::IOTimerDispatchSource_SetHandler, [&](ipc::WireWriter& w) {
-        server->write_object(w, action);
-        w.str(queue_name_of(this));
-    });
+    return dextlab::sdk::set_source_handler(this, ivars->handler, action, IOTimerDispatchSource_TimerOccurred_ID,
+        "IOTimerDispatchSource", "TimerOccurred", ipc::ids::IOTimerDispatchSource_SetHandler,
+        [&](ipc::WireWriter& w) { w.str(queue_name_of(this)); });
 }
 
 kern_return_t IOTimerDispatchSource::WakeAtTime_Impl(uint64_t options, uint64_t deadline, uint64_t leeway)
@@ -196,30 +175,11 @@ kern_return_t IOTimerDispatchSource::WakeAtTime_Impl(uint64_t options, uint64_t 
 
 kern_return_t IOTimerDispatchSource::SetEnableWithCompletion_Impl(bool enable, IODispatchSourceCancelHandler handler)
 {
-    auto* server = DextServer::of(this);
-    auto* base = IODispatchSource::ivars;
-    if (!server || !base)
-        return kIOReturnBadArgument;
-    if (base->canceled)
-        return kIOReturnNotReady;
-    base->disabled = !enable;
-    kern_return_t ret = server->call_kernel(server->id_of(this), ipc::ids::IODispatchSource_SetEnableWithCompletion,
-        [&](ipc::WireWriter& w) { w.u64(enable ? 1 : 0).str(queue_name_of(this)); });
-    dextlab::sdk::queue_source_handler(this, handler);
-    return ret;
+    return dextlab::sdk::enable_source(this, enable, handler, kIOReturnNotReady, ipc::ids::IODispatchSource_SetEnableWithCompletion,
+        [&](ipc::WireWriter& w) { w.str(queue_name_of(this)); });
 }
 
 kern_return_t IOTimerDispatchSource::Cancel_Impl(IODispatchSourceCancelHandler handler)
 {
-    auto* server = DextServer::of(this);
-    auto* base = IODispatchSource::ivars;
-    if (!server || !base)
-        return kIOReturnBadArgument;
-    if (base->canceled)
-        return kIOReturnSuccess;
-    base->canceled = true;
-    kern_return_t ret = server->call_kernel(server->id_of(this), ipc::ids::IODispatchSource_Cancel, {});
-    OSSafeReleaseNULL(ivars->handler);
-    dextlab::sdk::queue_source_handler(this, handler);
-    return ret;
+    return dextlab::sdk::cancel_source(this, ivars->handler, handler, ipc::ids::IODispatchSource_Cancel);
 }
