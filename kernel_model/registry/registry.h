@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,7 +58,7 @@ public:
         m_objects.push_back(std::move(object));
         T& ref = static_cast<T&>(*m_objects.back());
         ref.m_id = m_objects.size();
-        ++m_live;
+        m_live.insert(m_live.end(), ref.m_id);
         return ref;
     }
     // Every message that names an object looks it up: an index, not a search.
@@ -69,26 +70,27 @@ public:
         if (id - 1 < m_objects.size() && m_objects[id - 1]) {
             // Out of the table before its destructor runs, as erasing from a map did.
             auto doomed = std::move(m_objects[id - 1]);
-            --m_live;
+            m_live.erase(id);
         }
     }
     // Ids of the objects `keep` accepts, in creation order.
     std::vector<uint64_t> ids_where(std::function<bool(KernelObject const&)> const& keep) const
     {
         std::vector<uint64_t> ids;
-        for (auto const& object : m_objects) {
-            if (object && keep(*object))
-                ids.push_back(object->id());
+        for (uint64_t id : m_live) {
+            if (keep(*m_objects[id - 1]))
+                ids.push_back(id);
         }
         return ids;
     }
-    size_t size() const { return m_live; }
+    size_t size() const { return m_live.size(); }
 
 private:
     // Slot id - 1 holds the object with that id (ids are never reused; a destroyed object's slot
-    // stays empty, one pointer per object the kernel ever made).
+    // stays empty, one pointer per object the kernel ever made). The live ids are kept apart so a
+    // walk over the table costs what is alive, not what ever was (HID makes an object per report).
     std::vector<std::unique_ptr<KernelObject>> m_objects;
-    size_t m_live { 0 };
+    std::set<uint64_t> m_live;
 };
 
 // The root of the service plane.

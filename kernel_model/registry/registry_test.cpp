@@ -20,6 +20,17 @@ TEST_CASE("objects get ids in creation order and conform to their class chain")
     table.destroy(1);
     CHECK(table.find(1) == nullptr);
     CHECK(table.ids_where([](KernelObject const&) { return true; }) == std::vector<uint64_t> { 2 });
+    // Ids are never reused; ids that never were, and 0, find nothing.
+    auto& third = table.create<UsbInterfaceNub>();
+    CHECK(third.id() == 3);
+    CHECK(table.find(0) == nullptr);
+    CHECK(table.find(4) == nullptr);
+    CHECK(table.find(UINT64_MAX) == nullptr);
+    CHECK(table.size() == 2);
+    table.destroy(1); // again: nothing happens
+    table.destroy(99);
+    CHECK(table.size() == 2);
+    CHECK(table.ids_where([](KernelObject const& o) { return o.id() != 2; }) == std::vector<uint64_t> { 3 });
 }
 
 TEST_CASE("paths find entries by name or class, each step a child of the last")
