@@ -4,4 +4,5 @@ set(DEXTLAB_DISPATCH_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/dispatch_calls.cpp
   ${CMAKE_CURRENT_LIST_DIR}/data_queue_observer.cpp
 )
-set(DEXTLAB_DISPATCH_TEST_SOURCES ${CMAKE_CURRENT_LIST_DIR}/data_queue_observer_test.cpp)
+set(DEXTLAB_DISPATCH_TEST_SOURCES ${CMAKE_CURRENT_LIST_DIR}/data_queue_observer_test.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/queue_work_test.cpp)
