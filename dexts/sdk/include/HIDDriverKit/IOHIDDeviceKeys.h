@@ -7,28 +7,6 @@
 // Keys that Apple keeps private (kIOHIDRegisterServiceKey "RegisterService", ...) are not
 // defined: dexts that need them define them, often unconditionally.
 
-#define kIOHIDTransportKey "Transport"
-#define kIOHIDVendorIDKey "VendorID"
-#define kIOHIDProductIDKey "ProductID"
-#define kIOHIDVersionNumberKey "VersionNumber"
-#define kIOHIDManufacturerKey "Manufacturer"
-#define kIOHIDProductKey "Product"
-#define kIOHIDSerialNumberKey "SerialNumber"
-#define kIOHIDCountryCodeKey "CountryCode"
-#define kIOHIDLocationIDKey "LocationID"
-#define kIOHIDDeviceUsagePairsKey "DeviceUsagePairs"
-#define kIOHIDDeviceUsageKey "DeviceUsage"
-#define kIOHIDDeviceUsagePageKey "DeviceUsagePage"
-#define kIOHIDPrimaryUsageKey "PrimaryUsage"
-#define kIOHIDPrimaryUsagePageKey "PrimaryUsagePage"
-#define kIOHIDMaxInputReportSizeKey "MaxInputReportSize"
-#define kIOHIDMaxOutputReportSizeKey "MaxOutputReportSize"
-#define kIOHIDMaxFeatureReportSizeKey "MaxFeatureReportSize"
-#define kIOHIDReportIntervalKey "ReportInterval"
-#define kIOHIDBatchIntervalKey "BatchInterval"
-#define kIOHIDRequestTimeoutKey "RequestTimeout"
-#define kIOHIDReportDescriptorKey "ReportDescriptor"
-#define kIOHIDBuiltInKey "Built-In"
-#define kIOHIDPhysicalDeviceUniqueIDKey "PhysicalDeviceUniqueID"
+#include <_dextlab/hid_device_keys.h>
 
 #endif

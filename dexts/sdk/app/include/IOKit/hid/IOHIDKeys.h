@@ -6,32 +6,10 @@
 
 #include <IOKit/hidsystem/IOHIDShared.h>
 
-#define kIOHIDDeviceKey "IOHIDDevice"
+#include <_dextlab/hid_device_keys.h> // the keys a driver's device description shares with apps
 
-#define kIOHIDTransportKey "Transport"
-#define kIOHIDVendorIDKey "VendorID"
+#define kIOHIDDeviceKey "IOHIDDevice"
 #define kIOHIDVendorIDSourceKey "VendorIDSource"
-#define kIOHIDProductIDKey "ProductID"
-#define kIOHIDVersionNumberKey "VersionNumber"
-#define kIOHIDManufacturerKey "Manufacturer"
-#define kIOHIDProductKey "Product"
-#define kIOHIDSerialNumberKey "SerialNumber"
-#define kIOHIDCountryCodeKey "CountryCode"
 #define kIOHIDStandardTypeKey "StandardType"
-#define kIOHIDLocationIDKey "LocationID"
-#define kIOHIDDeviceUsageKey "DeviceUsage"
-#define kIOHIDDeviceUsagePageKey "DeviceUsagePage"
-#define kIOHIDDeviceUsagePairsKey "DeviceUsagePairs"
-#define kIOHIDPrimaryUsageKey "PrimaryUsage"
-#define kIOHIDPrimaryUsagePageKey "PrimaryUsagePage"
-#define kIOHIDMaxInputReportSizeKey "MaxInputReportSize"
-#define kIOHIDMaxOutputReportSizeKey "MaxOutputReportSize"
-#define kIOHIDMaxFeatureReportSizeKey "MaxFeatureReportSize"
-#define kIOHIDReportIntervalKey "ReportInterval"
-#define kIOHIDBatchIntervalKey "BatchInterval"
-#define kIOHIDRequestTimeoutKey "RequestTimeout"
-#define kIOHIDReportDescriptorKey "ReportDescriptor"
-#define kIOHIDBuiltInKey "Built-In"
-#define kIOHIDPhysicalDeviceUniqueIDKey "PhysicalDeviceUniqueID"
 
 #endif

@@ -228,19 +228,7 @@ enum {
 #define kIOUSBHostDeviceClassName "IOUSBHostDevice"
 #define kIOUSBHostInterfaceClassName "IOUSBHostInterface"
 
-#define kUSBHostMatchingPropertyVendorID "idVendor"
-#define kUSBHostMatchingPropertyProductID "idProduct"
-#define kUSBHostMatchingPropertyProductIDMask "idProductMask"
-#define kUSBHostMatchingPropertyProductIDArray "idProductArray"
-#define kUSBHostMatchingPropertyDeviceReleaseNumber "bcdDevice"
-#define kUSBHostMatchingPropertyDeviceClass "bDeviceClass"
-#define kUSBHostMatchingPropertyDeviceSubClass "bDeviceSubClass"
-#define kUSBHostMatchingPropertyDeviceProtocol "bDeviceProtocol"
-#define kUSBHostMatchingPropertyConfigurationValue "bConfigurationValue"
-#define kUSBHostMatchingPropertyInterfaceClass "bInterfaceClass"
-#define kUSBHostMatchingPropertyInterfaceSubClass "bInterfaceSubClass"
-#define kUSBHostMatchingPropertyInterfaceProtocol "bInterfaceProtocol"
-#define kUSBHostMatchingPropertyInterfaceNumber "bInterfaceNumber"
+#include <_dextlab/usb_matching_keys.h>
 
 #define kUSBVendorID "idVendor"
 #define kUSBProductID "idProduct"
